@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+
+namespace Jiayi.Engine.Forms;
+
+/// <summary>
+/// Compiled forms by (id, version). A version is compiled once, on first use, however many threads
+/// ask for it at the same moment; published versions never change, so entries never go stale.
+/// </summary>
+public sealed class CompiledFormCache
+{
+    private readonly ConcurrentDictionary<(string Id, int Version), Lazy<CompiledForm>> _forms = new();
+
+    public CompiledForm GetOrAdd(string id, int version, Func<CompiledForm> compile)
+    {
+        var key = (id, version);
+        var lazy = _forms.GetOrAdd(key, _ => new Lazy<CompiledForm>(compile, LazyThreadSafetyMode.ExecutionAndPublication));
+        try
+        {
+            return lazy.Value;
+        }
+        catch (Exception)
+        {
+            // A failure is not cached: the next caller tries again.
+            _forms.TryRemove(KeyValuePair.Create(key, lazy));
+            throw;
+        }
+    }
+
+    public int Count => _forms.Count;
+}

@@ -1,0 +1,44 @@
+namespace Jiayi.Engine.Forms;
+
+/// <summary>
+/// One problem of a submission: where (a JSON pointer into the data, e.g. <c>/sbp</c> or
+/// <c>/meds/0/drug_name</c>), a stable code (<c>required</c>, <c>maximum</c>, <c>rule:dbp_below_sbp</c>, …)
+/// and a Chinese message that names the field.
+/// </summary>
+public sealed record ValidationError(string Path, string Code, string Message);
+
+/// <summary>The stable error codes the engine itself produces; definition rules add <c>rule:&lt;key&gt;</c>.</summary>
+public static class ErrorCodes
+{
+    public const string Required = "required";
+    public const string Type = "type";
+    public const string Minimum = "minimum";
+    public const string Maximum = "maximum";
+    public const string Enum = "enum";
+    public const string Format = "format";
+    public const string MaxLength = "maxLength";
+    public const string UniqueItems = "uniqueItems";
+    public const string Exclusive = "exclusive";
+    public const string MinItems = "minItems";
+    public const string MaxItems = "maxItems";
+    public const string UnknownField = "unknownField";
+    public const string Calculation = "calculation";
+
+    public static string Rule(string key) => "rule:" + key;
+}
+
+/// <summary>Collects errors for one evaluation; allocates nothing while the data is valid.</summary>
+internal sealed class ErrorCollector
+{
+    private List<ValidationError>? _errors;
+
+    public bool Any => _errors is { Count: > 0 };
+
+    public int Count => _errors?.Count ?? 0;
+
+    public void Add(string path, string code, string message) => (_errors ??= []).Add(new ValidationError(path, code, message));
+
+    public bool HasErrorAt(string path) => _errors is not null && _errors.Exists(e => e.Path == path);
+
+    public IReadOnlyList<ValidationError> ToList() => _errors ?? (IReadOnlyList<ValidationError>)[];
+}

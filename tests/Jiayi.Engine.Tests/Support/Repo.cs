@@ -1,0 +1,20 @@
+namespace Jiayi.Engine.Tests.Support;
+
+/// <summary>Locates files of the repository, so that tests read the real shipped definitions.</summary>
+internal static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    private static string FindRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Jiayi.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Repository root (Jiayi.slnx) not found above " + AppContext.BaseDirectory);
+    }
+}
