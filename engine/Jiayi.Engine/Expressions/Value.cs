@@ -100,7 +100,7 @@ public readonly struct Value : IEquatable<Value>
     public override string ToString() => Kind switch
     {
         ValueKind.Null => "null",
-        ValueKind.Number => _number.ToString(CultureInfo.InvariantCulture),
+        ValueKind.Number => (_number / 1.000000000000000000000000000000000m).ToString(CultureInfo.InvariantCulture),
         ValueKind.Text => (string)_ref!,
         ValueKind.Boolean => AsBoolean ? "true" : "false",
         ValueKind.Date => AsDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -9,6 +9,14 @@ internal static class Repo
 
     private static string FindRoot()
     {
+        var recorded = typeof(Repo).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepoRoot")?.Value;
+        if (recorded is not null && File.Exists(System.IO.Path.Combine(recorded, "Jiayi.slnx")))
+        {
+            return recorded;
+        }
+
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Jiayi.slnx")))
         {
