@@ -45,11 +45,11 @@ public sealed class DefinitionSchema
         }
 
         var errors = new List<DefinitionError>();
-        Collect(results, source, errors);
+        Collect(results, instance, source, errors);
         return [.. errors.Distinct()];
     }
 
-    private void Collect(EvaluationResults node, string source, List<DefinitionError> errors)
+    private void Collect(EvaluationResults node, JsonElement root, string source, List<DefinitionError> errors)
     {
         if (node.IsValid)
         {
@@ -70,17 +70,17 @@ public sealed class DefinitionSchema
         {
             foreach (var (keyword, _) in node.Errors)
             {
-                errors.Add(new DefinitionError(source, instance, Explain(segments, keyword, instance)));
+                errors.Add(new DefinitionError(source, instance, Explain(segments, keyword, instance, root)));
             }
         }
         else if (failingChildren.Count == 0)
         {
-            errors.Add(new DefinitionError(source, instance, Explain(segments, "", instance)));
+            errors.Add(new DefinitionError(source, instance, Explain(segments, "", instance, root)));
         }
 
         foreach (var child in failingChildren)
         {
-            Collect(child, source, errors);
+            Collect(child, root, source, errors);
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class DefinitionSchema
     private static List<string> Segments(string pointer) =>
         [.. pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))];
 
-    private string Explain(List<string> evaluationPath, string keyword, string instance)
+    private string Explain(List<string> evaluationPath, string keyword, string instance, JsonElement root)
     {
         var trail = Walk(evaluationPath);
         // A message written beside the rule, nearest first, without leaving the current instance location.
@@ -116,7 +116,7 @@ public sealed class DefinitionSchema
 
         return keyword switch
         {
-            "required" => $"缺少必填属性：{string.Join("、", (here?["required"] as JsonArray ?? []).Select(n => n!.GetValue<string>()))}",
+            "required" => $"缺少必填属性：{string.Join("、", Missing(here?["required"] as JsonArray, At(root, instance)))}",
             "type" => $"类型应为{TypeNames(here?["type"])}",
             "enum" => $"取值应为以下之一：{string.Join("、", (here?["enum"] as JsonArray ?? []).Select(n => n!.ToJsonString()))}",
             "const" => $"取值应为 {here?["const"]?.ToJsonString()}",
@@ -132,6 +132,26 @@ public sealed class DefinitionSchema
             "not" => "不允许这种属性组合",
             _ => "不符合定义格式",
         };
+    }
+
+    private static IEnumerable<string> Missing(JsonArray? required, JsonElement? instance) =>
+        (required ?? []).Select(n => n!.GetValue<string>())
+            .Where(name => instance is not { ValueKind: JsonValueKind.Object } obj || !obj.TryGetProperty(name, out _));
+
+    private static JsonElement? At(JsonElement root, string pointer)
+    {
+        JsonElement? current = root;
+        foreach (var part in Segments(pointer))
+        {
+            current = current switch
+            {
+                { ValueKind: JsonValueKind.Object } obj when obj.TryGetProperty(part, out var child) => child,
+                { ValueKind: JsonValueKind.Array } array when int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < array.GetArrayLength() => array[i],
+                _ => null,
+            };
+        }
+
+        return current;
     }
 
     private static string TypeNames(JsonNode? type)

@@ -213,9 +213,9 @@ internal sealed partial class FormCompilation(FormDefinition definition, int ver
             Section = section,
             MaxLength = d.MaxLength ?? (d.Multiline ? TextFieldType.DefaultMultilineMaxLength : TextFieldType.DefaultMaxLength),
             Options = options,
-            OptionsByCode = options.ToFrozenDictionary(o => o.Code),
+            OptionsByCode = options.DistinctBy(o => o.Code).ToFrozenDictionary(o => o.Code),
             CodeType = codeType,
-            Choice = options.IsEmpty ? null : new ChoiceInfo(options.Select(o => (o.Code, o.Label, o.Score))),
+            Choice = options.IsEmpty ? null : new ChoiceInfo(options.DistinctBy(o => o.Code).Select(o => (o.Code, o.Label, o.Score))),
             Columns = columns,
             MaxRows = d.MaxRows ?? TableFieldType.DefaultMaxRows,
         };
