@@ -21,6 +21,30 @@ public abstract class JiayiDbContext(DbContextOptions options) : DbContext(optio
 
     public DbSet<FormRecord> Records => Set<FormRecord>();
 
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardPublishedDefinitions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardPublishedDefinitions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>Records point at published versions; changing or deleting one would change what they mean.</summary>
+    private void GuardPublishedDefinitions()
+    {
+        foreach (var entry in ChangeTracker.Entries<FormDefinitionVersion>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted && entry.OriginalValues.GetValue<string>(nameof(FormDefinitionVersion.Status)) == DefinitionStatus.Published)
+            {
+                throw new InvalidOperationException($"Form definition {entry.Entity.FormId} v{entry.Entity.Version} is published and cannot be changed.");
+            }
+        }
+    }
+
     /// <summary>The store type of JSON documents: <c>jsonb</c> on PostgreSQL, text on SQLite.</summary>
     protected abstract string JsonColumnType { get; }
 

@@ -26,5 +26,17 @@ public sealed class CompiledFormCache
         }
     }
 
+    public bool TryGet(string id, int version, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CompiledForm? form)
+    {
+        if (_forms.TryGetValue((id, version), out var lazy) && lazy.IsValueCreated)
+        {
+            form = lazy.Value;
+            return true;
+        }
+
+        form = null;
+        return false;
+    }
+
     public int Count => _forms.Count;
 }

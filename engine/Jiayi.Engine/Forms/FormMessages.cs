@@ -26,6 +26,8 @@ internal static class FormMessages
 
     public static string MaxLength(FieldModel field) => $"{field.Label}不能超过 {field.MaxLength} 个字";
 
+    public static string NulCharacter(FieldModel field) => $"{field.Label}含有不允许的空字符（U+0000）";
+
     public static string Unique(FieldModel field) => $"{field.Label}中有重复的选项";
 
     public static string Exclusive(FieldModel field, OptionModel option) => $"{field.Label}选择“{option.Label}”时不能再选其他项";

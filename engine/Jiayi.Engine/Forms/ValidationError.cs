@@ -17,6 +17,7 @@ public static class ErrorCodes
     public const string Enum = "enum";
     public const string Format = "format";
     public const string MaxLength = "maxLength";
+    public const string Pattern = "pattern";
     public const string UniqueItems = "uniqueItems";
     public const string Exclusive = "exclusive";
     public const string MinItems = "minItems";

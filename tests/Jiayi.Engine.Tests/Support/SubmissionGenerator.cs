@@ -48,7 +48,7 @@ internal sealed class SubmissionGenerator(CompiledForm form, int seed)
         switch (field.Type.Key)
         {
             case "text":
-                return Mistake(0.02) ? new string('字', field.MaxLength + 1) : Chance(0.05) ? "" : "测试" + _random.Next(1000).ToString(CultureInfo.InvariantCulture);
+                return Mistake(0.02) ? new string('字', field.MaxLength + 1) : Mistake(0.02) ? "空\0字符" : Chance(0.05) ? "" : "测试" + _random.Next(1000).ToString(CultureInfo.InvariantCulture);
             case "integer":
             case "decimal":
                 return Number(field);

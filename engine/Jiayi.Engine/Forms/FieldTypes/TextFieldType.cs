@@ -10,6 +10,9 @@ internal sealed class TextFieldType : FieldType
     public const int DefaultMaxLength = 500;
     public const int DefaultMultilineMaxLength = 2000;
 
+    /// <summary>JSON Schema pattern refusing U+0000, in ECMAScript and .NET regular expression syntax alike.</summary>
+    internal const string NoNul = "^[^\\u0000]*$";
+
     public override string Key => "text";
 
     public override string DisplayName => "文本";
@@ -33,6 +36,13 @@ internal sealed class TextFieldType : FieldType
             return Value.Null;
         }
 
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            // PostgreSQL cannot store U+0000 in text or jsonb; no form answer needs it.
+            errors.Add(path, ErrorCodes.Pattern, FormMessages.NulCharacter(field));
+            return Value.Null;
+        }
+
         if (text.Length == 0)
         {
             if (field.StructurallyRequired)
@@ -50,7 +60,7 @@ internal sealed class TextFieldType : FieldType
 
     internal override JsonObject Schema(FieldModel field)
     {
-        var schema = new JsonObject { ["type"] = "string", ["maxLength"] = field.MaxLength };
+        var schema = new JsonObject { ["type"] = "string", ["maxLength"] = field.MaxLength, ["pattern"] = NoNul };
         if (field.StructurallyRequired)
         {
             schema["minLength"] = 1;

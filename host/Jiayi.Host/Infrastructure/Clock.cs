@@ -1,0 +1,11 @@
+namespace Jiayi.Host.Infrastructure;
+
+/// <summary>Today's date where the users are (Asia/Shanghai by default), whatever zone the server runs in.</summary>
+public sealed class Clock(TimeProvider time, JiayiOptions options)
+{
+    private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
+
+    public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
+
+    public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(UtcNow, _zone));
+}

@@ -1,0 +1,89 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Jiayi.Engine.Forms;
+using Jiayi.Host.Components;
+using Jiayi.Host.Demo;
+using Jiayi.Host.Forms;
+using Jiayi.Host.Records;
+using Radzen;
+using Scalar.AspNetCore;
+
+namespace Jiayi.Host.Infrastructure;
+
+/// <summary>How the host is put together: services, start-up work, the request pipeline and the endpoints.</summary>
+public static class JiayiHost
+{
+    public static JiayiOptions AddJiayi(this WebApplicationBuilder builder)
+    {
+        var options = JiayiOptions.From(builder.Configuration, builder.Environment);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Clock>();
+        services.AddJiayiDatabase(options);
+        services.AddSingleton<CompiledFormCache>();
+        services.AddSingleton<FormCatalog>();
+        services.AddSingleton<DefinitionImporter>();
+        services.AddScoped<RecordService>();
+        services.AddSingleton<Residents.ResidentDirectory>();
+        services.AddScoped<DemoSeeder>();
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "家医 Jiayi API";
+            document.Info.Description = "家庭医生签约服务系统的 REST 接口：表单定义、边填边算、记录。错误按 RFC 9457 problem details 返回，errors 中逐字段给出中文说明。";
+            return Task.CompletedTask;
+        }).AddOperationTransformer(JsonBodyExtensions.DescribeJsonBody));
+
+        services.AddRazorComponents().AddInteractiveServerComponents(o => o.DetailedErrors = !builder.Environment.IsProduction());
+        services.AddRadzenComponents();
+        return options;
+    }
+
+    /// <summary>Migrates the database, imports changed definition files and seeds demo data when asked.</summary>
+    public static async Task InitializeJiayiAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        var options = app.Services.GetRequiredService<JiayiOptions>();
+        await DatabaseSetup.MigrateAsync(app.Services, cancellationToken);
+        await app.Services.GetRequiredService<DefinitionImporter>().ImportAsync(options.DefinitionsPath, cancellationToken);
+        if (options.DemoEnabled)
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
+        }
+    }
+
+    public static void UseJiayi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages(async context =>
+        {
+            // Unmatched /api routes and methods answer with problem details too, never an empty body.
+            var http = context.HttpContext;
+            if (http.Request.Path.StartsWithSegments("/api") && http.Response.StatusCode is 404 or 405 or 415)
+            {
+                var problem = http.Response.StatusCode switch
+                {
+                    404 => new ProblemException(404, "not-found", "接口不存在", $"没有这个接口：{http.Request.Method} {http.Request.Path}"),
+                    405 => new ProblemException(405, "method-not-allowed", "不支持的请求方法", $"{http.Request.Path} 不支持 {http.Request.Method}"),
+                    _ => new ProblemException(415, "unsupported-media-type", "不支持的内容类型", "请求体应为 JSON（Content-Type: application/json）"),
+                };
+                await ProblemExceptionHandler.WriteAsync(http, problem, http.RequestServices.GetRequiredService<IProblemDetailsService>());
+            }
+        });
+        app.UseAntiforgery();
+
+        app.MapOpenApi();
+        app.MapScalarApiReference(o => o.WithTitle("家医 Jiayi API"));
+        app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("运行");
+        app.MapFormEndpoints();
+        app.MapRecordEndpoints();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+}

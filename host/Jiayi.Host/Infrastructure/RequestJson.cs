@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Text.Json;
+using Jiayi.Engine.Forms;
+
+namespace Jiayi.Host.Infrastructure;
+
+/// <summary>
+/// Reads a JSON request body: at most 1 MB (413 beyond), duplicate property names and excessive nesting
+/// refused, malformed JSON explained with its line and position. Nothing is bound before it is checked.
+/// </summary>
+public static class RequestJson
+{
+    public const int MaxBytes = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, AllowDuplicateProperties = false };
+
+    public static ProblemException TooLarge() =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "请求体过大", $"请求体不能超过 {MaxBytes / 1024 / 1024} MB");
+
+    /// <summary>Reads the body as a JSON object.</summary>
+    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxBytes)
+        {
+            throw TooLarge();
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var stream = request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await stream.ReadAsync(memory, cancellationToken);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > MaxBytes)
+            {
+                throw TooLarge();
+            }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            throw ProblemException.Invalid("", "required", "请求体为空：应为 JSON 对象");
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(buffer.WrittenMemory, Options);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $"（第 {line + 1} 行第 {e.BytePositionInLine + 1} 个字节）" : "";
+            var reason = e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "存在重复的属性名" : "格式不正确";
+            throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-json", "请求体不是有效的 JSON", $"请求体不是有效的 JSON{where}：{reason}");
+        }
+
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw ProblemException.Invalid("", ErrorCodes.Type, "请求体应为 JSON 对象");
+        }
+
+        return document;
+    }
+
+    /// <summary>Checks that a request object has only the given properties; unknown ones are errors at their path.</summary>
+    public static void RejectUnknown(JsonElement body, IReadOnlyCollection<string> allowed, List<ValidationError> errors)
+    {
+        foreach (var property in body.EnumerateObject())
+        {
+            if (!allowed.Contains(property.Name))
+            {
+                errors.Add(new ValidationError("/" + JsonPointers.Escape(property.Name), ErrorCodes.UnknownField, $"未知字段“{property.Name}”，可用字段：{string.Join("、", allowed)}"));
+            }
+        }
+    }
+
+    public static string? OptionalString(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为文本"));
+            return null;
+        }
+
+        return value.GetString();
+    }
+
+    public static Guid? OptionalGuid(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        var text = OptionalString(body, name, label, errors);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Guid.TryParse(text, out var id))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效的编号（GUID）"));
+            return null;
+        }
+
+        return id;
+    }
+
+    public static int? OptionalInt(JsonElement body, string name, string label, int min, int max, List<ValidationError> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为整数"));
+            return null;
+        }
+
+        if (number < min || number > max)
+        {
+            errors.Add(new ValidationError("/" + name, number < min ? ErrorCodes.Minimum : ErrorCodes.Maximum, $"{label}应在 {min}～{max} 之间"));
+            return null;
+        }
+
+        return number;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.Json;
+using Jiayi.Engine.Forms;
+using Jiayi.Host.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Jiayi.Host.Records;
+
+/// <summary>The body of <c>POST /api/records</c>.</summary>
+public sealed record CreateRecordRequest(string FormId, JsonElement Data, Guid? SubjectId, int? FormVersion, Guid? Id);
+
+public static class RecordEndpoints
+{
+    private static readonly string[] CreateProperties = ["formId", "data", "subjectId", "formVersion", "id"];
+    private static readonly string[] ListParameters = ["formId", "subjectId", "from", "to", "page", "pageSize"];
+
+    public const int MaxPageSize = 100;
+
+    public static void MapRecordEndpoints(this IEndpointRouteBuilder app)
+    {
+        var records = app.MapGroup("/api/records").WithTags("记录");
+
+        records.MapPost("/", CreateAsync)
+            .WithSummary("保存一条表单记录：按表单定义校验，通过后保存；带 id 重试不会重复保存")
+            .DocumentsJsonBody<CreateRecordRequest>()
+            .Produces<RecordView>(StatusCodes.Status201Created)
+            .Produces<RecordView>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        records.MapGet("/{id}", async Task<Ok<RecordView>> (string id, RecordService service, CancellationToken ct) =>
+            {
+                var record = Guid.TryParse(id, out var guid) ? await service.GetAsync(guid, ct) : null;
+                return TypedResults.Ok(record ?? throw ProblemException.RecordNotFound(id));
+            })
+            .WithSummary("一条记录，含填写时的表单版本与数据")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        records.MapGet("/", async Task<Ok<RecordPage>> (HttpRequest request, RecordService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(ParseQuery(request.Query), ct)))
+            .WithSummary("记录列表（分页，最新在前）：可按 formId、subjectId、from、to（yyyy-MM-dd）筛选")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, RecordService service, CancellationToken ct)
+    {
+        using var body = await RequestJson.ReadObjectAsync(request, ct);
+        var root = body.RootElement;
+        var errors = new List<ValidationError>();
+        RequestJson.RejectUnknown(root, CreateProperties, errors);
+        var formId = RequestJson.OptionalString(root, "formId", "表单代码 formId", errors);
+        if (formId is null && !errors.Exists(e => e.Path == "/formId"))
+        {
+            errors.Add(new ValidationError("/formId", ErrorCodes.Required, "缺少表单代码 formId"));
+        }
+
+        var subjectId = RequestJson.OptionalGuid(root, "subjectId", "居民编号 subjectId", errors);
+        var version = RequestJson.OptionalInt(root, "formVersion", "表单版本 formVersion", 1, int.MaxValue, errors);
+        var id = RequestJson.OptionalGuid(root, "id", "记录编号 id", errors);
+        if (!root.TryGetProperty("data", out var data))
+        {
+            errors.Add(new ValidationError("/data", ErrorCodes.Required, "缺少 data：应为表单数据对象"));
+        }
+        else if (data.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(new ValidationError("/data", ErrorCodes.Type, "data 应为 JSON 对象"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw ProblemException.Invalid(errors);
+        }
+
+        var (record, created) = await service.CreateAsync(new NewRecord(formId!, data, subjectId, version, id), ct);
+        return created ? TypedResults.Created($"/api/records/{record.Id}", record) : TypedResults.Ok(record);
+    }
+
+    private static RecordQuery ParseQuery(IQueryCollection query)
+    {
+        var errors = new List<ValidationError>();
+        foreach (var key in query.Keys.Where(k => !ListParameters.Contains(k, StringComparer.Ordinal)))
+        {
+            errors.Add(new ValidationError("/" + key, ErrorCodes.UnknownField, $"未知的查询参数“{key}”，可用：{string.Join("、", ListParameters)}"));
+        }
+
+        var page = Int(query, "page", "页码 page", 1, 1, 100_000, errors);
+        var pageSize = Int(query, "pageSize", "每页条数 pageSize", 20, 1, MaxPageSize, errors);
+        Guid? subjectId = null;
+        if (query["subjectId"].ToString() is { Length: > 0 } subject)
+        {
+            if (Guid.TryParse(subject, out var guid))
+            {
+                subjectId = guid;
+            }
+            else
+            {
+                errors.Add(new ValidationError("/subjectId", ErrorCodes.Format, "居民编号 subjectId 应为有效的编号（GUID）"));
+            }
+        }
+
+        var from = Date(query, "from", "开始日期 from", errors);
+        var to = Date(query, "to", "结束日期 to", errors);
+        if (errors.Count > 0)
+        {
+            throw ProblemException.Invalid(errors);
+        }
+
+        var formId = query["formId"].ToString();
+        return new RecordQuery(formId.Length > 0 ? formId : null, subjectId, from, to, page, pageSize);
+    }
+
+    private static int Int(IQueryCollection query, string name, string label, int fallback, int min, int max, List<ValidationError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 {min}～{max} 之间的整数"));
+            return fallback;
+        }
+
+        return number;
+    }
+
+    private static DateOnly? Date(IQueryCollection query, string name, string label, List<ValidationError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!JsonValues.TryParseDate(text, out var date))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效日期，格式 yyyy-MM-dd"));
+            return null;
+        }
+
+        return date;
+    }
+}

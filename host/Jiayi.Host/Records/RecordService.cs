@@ -1,0 +1,197 @@
+using System.Text.Json;
+using Jiayi.Data;
+using Jiayi.Data.Records;
+using Jiayi.Data.Residents;
+using Jiayi.Engine.Forms;
+using Jiayi.Host.Forms;
+using Jiayi.Host.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jiayi.Host.Records;
+
+/// <summary>What to save: which form (latest version unless pinned), about whom, and the answers.</summary>
+public sealed record NewRecord(string FormId, JsonElement Data, Guid? SubjectId = null, int? FormVersion = null, Guid? Id = null);
+
+/// <summary>A record as the API and the pages show it.</summary>
+public sealed record RecordView(
+    Guid Id,
+    string FormId,
+    int FormVersion,
+    string FormTitle,
+    Guid? SubjectId,
+    string? SubjectName,
+    DateOnly? OccurredOn,
+    string Status,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    JsonElement Data,
+    JsonElement Scores,
+    JsonElement Outcomes);
+
+/// <summary>A page of records, newest first.</summary>
+public sealed record RecordPage(IReadOnlyList<RecordView> Items, int Total, int Page, int PageSize);
+
+/// <summary>Filters of a record list.</summary>
+public sealed record RecordQuery(string? FormId = null, Guid? SubjectId = null, DateOnly? From = null, DateOnly? To = null, int Page = 1, int PageSize = 20);
+
+/// <summary>
+/// Saving and reading form records. A record is evaluated by the engine with the version it is saved
+/// with, and stored only when valid; it keeps that version for ever. Each call uses its own short-lived
+/// database context, so the service is safe in long-lived Blazor circuits.
+/// </summary>
+public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, FormCatalog catalog, Clock clock)
+{
+    /// <summary>The evaluation context for a subject: today in the users' zone, the subject's birth date and sex.</summary>
+    public async Task<EvaluationContext> ContextAsync(Guid? subjectId, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var context = new EvaluationContext(clock.Today);
+        if (subjectId is { } id && await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken) is { } resident)
+        {
+            context = context with { Subject = new SubjectInfo(resident.BirthDate, resident.Sex) };
+        }
+
+        return context;
+    }
+
+    /// <summary>Validates and stores a record; throws <see cref="ProblemException"/> (400/404/409) when it cannot.</summary>
+    public async Task<(RecordView Record, bool Created)> CreateAsync(NewRecord request, CancellationToken cancellationToken)
+    {
+        var form = request.FormVersion is { } pinned
+            ? await catalog.GetAsync(request.FormId, pinned, cancellationToken) ?? throw ProblemException.FormVersionNotFound(request.FormId, pinned)
+            : await catalog.GetLatestAsync(request.FormId, cancellationToken) ?? throw ProblemException.FormNotFound(request.FormId);
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        if (request.Id is { } clientId && await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == clientId, cancellationToken) is { } existing)
+        {
+            // An app that lost the response retries with the same id: the first save stands.
+            if (existing.FormId != request.FormId || existing.SubjectId != request.SubjectId)
+            {
+                throw new ProblemException(StatusCodes.Status409Conflict, "record-id-conflict", "记录编号冲突", $"编号“{clientId}”已用于另一条记录");
+            }
+
+            return (await ViewAsync(db, existing, cancellationToken), false);
+        }
+
+        Resident? subject = null;
+        if (request.SubjectId is { } subjectId)
+        {
+            subject = await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == subjectId, cancellationToken)
+                ?? throw ProblemException.Invalid("/subjectId", "not-found", $"居民“{subjectId}”不存在");
+        }
+
+        var context = new EvaluationContext(clock.Today) { Subject = subject is null ? null : new SubjectInfo(subject.BirthDate, subject.Sex) };
+        var result = form.Evaluate(request.Data, context);
+        if (!result.IsValid)
+        {
+            throw ProblemException.Invalid(result.Errors);
+        }
+
+        var now = clock.UtcNow;
+        var record = new FormRecord
+        {
+            Id = request.Id ?? Guid.CreateVersion7(),
+            FormId = form.Id,
+            FormVersion = form.Version,
+            SubjectId = subject?.Id,
+            OrgId = subject?.OrgId,
+            OrgPath = subject?.OrgPath,
+            OccurredOn = form.OccurredOn is { } occurred && result.Value(occurred) is { Kind: Engine.Expressions.ValueKind.Date } date ? date.AsDate : null,
+            Status = RecordStatus.Submitted,
+            Data = result.DataJson(),
+            Scores = result.ScoresJson(),
+            Outcomes = result.OutcomesJson(),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Records.Add(record);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (request.Id is not null)
+        {
+            // The same client id saved concurrently by a retry: answer as the retry would have been answered.
+            db.ChangeTracker.Clear();
+            return await CreateAsync(request, cancellationToken);
+        }
+
+        return (View(record, form.Title, subject?.Name), true);
+    }
+
+    public async Task<RecordView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        return record is null ? null : await ViewAsync(db, record, cancellationToken);
+    }
+
+    public async Task<RecordPage> ListAsync(RecordQuery query, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var records = db.Records.AsNoTracking();
+        if (query.FormId is { } formId)
+        {
+            records = records.Where(r => r.FormId == formId);
+        }
+
+        if (query.SubjectId is { } subjectId)
+        {
+            records = records.Where(r => r.SubjectId == subjectId);
+        }
+
+        if (query.From is { } from)
+        {
+            records = records.Where(r => r.OccurredOn >= from);
+        }
+
+        if (query.To is { } to)
+        {
+            records = records.Where(r => r.OccurredOn <= to);
+        }
+
+        var total = await records.CountAsync(cancellationToken);
+        var rows = await records
+            .OrderByDescending(r => r.OccurredOn).ThenByDescending(r => r.Id)
+            .Skip((query.Page - 1) * query.PageSize)
+            .Take(query.PageSize)
+            .Select(r => new { Record = r, SubjectName = db.Residents.Where(p => p.Id == r.SubjectId).Select(p => p.Name).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        var items = new List<RecordView>(rows.Count);
+        foreach (var row in rows)
+        {
+            var form = await catalog.GetAsync(row.Record.FormId, row.Record.FormVersion, cancellationToken);
+            items.Add(View(row.Record, form?.Title ?? row.Record.FormId, row.SubjectName));
+        }
+
+        return new RecordPage(items, total, query.Page, query.PageSize);
+    }
+
+    private async Task<RecordView> ViewAsync(JiayiDbContext db, FormRecord record, CancellationToken cancellationToken)
+    {
+        var form = await catalog.GetAsync(record.FormId, record.FormVersion, cancellationToken);
+        var subject = record.SubjectId is { } id ? await db.Residents.AsNoTracking().Where(r => r.Id == id).Select(r => r.Name).FirstOrDefaultAsync(cancellationToken) : null;
+        return View(record, form?.Title ?? record.FormId, subject);
+    }
+
+    private static RecordView View(FormRecord record, string formTitle, string? subjectName) => new(
+        record.Id,
+        record.FormId,
+        record.FormVersion,
+        formTitle,
+        record.SubjectId,
+        subjectName,
+        record.OccurredOn,
+        record.Status,
+        DateTime.SpecifyKind(record.CreatedAt, DateTimeKind.Utc),
+        DateTime.SpecifyKind(record.UpdatedAt, DateTimeKind.Utc),
+        Parse(record.Data),
+        Parse(record.Scores),
+        Parse(record.Outcomes));
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}

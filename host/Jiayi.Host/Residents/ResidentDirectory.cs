@@ -1,0 +1,47 @@
+using Jiayi.Data;
+using Jiayi.Engine.Expressions;
+using Jiayi.Host.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jiayi.Host.Residents;
+
+/// <summary>A resident as a form page's summary card shows them.</summary>
+public sealed record ResidentSummary(Guid Id, string Name, string Sex, DateOnly BirthDate, int Age, string OrgName);
+
+/// <summary>Finding residents to record a service for. (Full resident management arrives with the residents module.)</summary>
+public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> databases, Clock clock)
+{
+    public async Task<IReadOnlyList<ResidentSummary>> SearchAsync(string? text, int take, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var residents = db.Residents.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            residents = residents.Where(r => r.Name.Contains(text.Trim()));
+        }
+
+        var rows = await residents.OrderBy(r => r.Name).Take(take)
+            .Select(r => new { r.Id, r.Name, r.Sex, r.BirthDate, OrgName = db.Organizations.Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefault() })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(r => new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), r.OrgName ?? ""))];
+    }
+
+    public async Task<ResidentSummary?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var r = await db.Residents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        if (r is null)
+        {
+            return null;
+        }
+
+        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
+        return new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), org ?? "");
+    }
+
+    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        return await db.Residents.CountAsync(cancellationToken);
+    }
+}

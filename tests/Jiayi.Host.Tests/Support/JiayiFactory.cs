@@ -1,0 +1,79 @@
+using Jiayi.Data;
+using Jiayi.Data.Residents;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jiayi.Host.Tests.Support;
+
+/// <summary>The real host (Program) on a given database, with the shipped definitions (or a copy of them).</summary>
+public sealed class JiayiFactory(TestDatabase database, bool demo = false, string? definitionsPath = null) : WebApplicationFactory<Program>
+{
+    public TestDatabase Database { get; } = database;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", Database.Provider.ToString());
+        builder.UseSetting("ConnectionStrings:Jiayi", Database.ConnectionString);
+        builder.UseSetting("Definitions:Path", definitionsPath ?? Repo.Path("definitions"));
+        builder.UseSetting("Demo:Enabled", demo ? "true" : "false");
+    }
+
+    public async Task<T> WithDatabaseAsync<T>(Func<JiayiDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<JiayiDbContext>();
+        return await work(db);
+    }
+
+    public Task<Resident> AddResidentAsync(string name, string sex, DateOnly birthDate) => WithDatabaseAsync(async db =>
+    {
+        var resident = new Resident { Name = name, Sex = sex, BirthDate = birthDate, OrgId = Guid.Empty, OrgPath = "/test/" };
+        db.Residents.Add(resident);
+        await db.SaveChangesAsync();
+        return resident;
+    });
+
+    public Task<int> RecordCountAsync() => WithDatabaseAsync(db => db.Records.CountAsync());
+}
+
+/// <summary>One host per test class, on its own fresh database.</summary>
+public abstract class HostFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public JiayiFactory Factory { get; private set; } = default!;
+
+    public HttpClient Client { get; private set; } = default!;
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        _database = await CreateDatabaseAsync();
+        Factory = new JiayiFactory(_database);
+        Client = Factory.CreateClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client.Dispose();
+        await Factory.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteHost : HostFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite());
+}
+
+public sealed class PostgreSqlHost : HostFixture
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.PostgreSqlAsync();
+}
