@@ -91,7 +91,7 @@ public sealed class CompiledForm
     public FormInput Bind(JsonElement data) => InputBinder.Bind(this, data);
 
     /// <summary>Checks JSON against the form's structure only (what the published JSON Schema checks).</summary>
-    public IReadOnlyList<ValidationError> ValidateStructure(JsonElement data) => InputBinder.Bind(this, data).StructuralErrors;
+    public IReadOnlyList<ValidationError> ValidateStructure(JsonElement data) => InputBinder.Check(this, data);
 
     /// <summary>Validates, calculates, scores and classifies a JSON submission.</summary>
     public EvaluationResult Evaluate(JsonElement data, EvaluationContext context) => FormEvaluator.Evaluate(Bind(data), context);

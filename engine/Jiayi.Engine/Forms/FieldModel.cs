@@ -5,7 +5,11 @@ using Jiayi.Engine.Expressions;
 namespace Jiayi.Engine.Forms;
 
 /// <summary>A choice option, compiled: its code as a <see cref="Value"/>.</summary>
-public sealed record OptionModel(Value Code, string Label, decimal? Score, bool Exclusive, string? Help);
+public sealed record OptionModel(Value Code, string Label, decimal? Score, bool Exclusive, string? Help)
+{
+    /// <summary>The list holding only this code: what a multi-choice answer with one tick is.</summary>
+    internal Value AsList { get; } = Value.List([Code]);
+}
 
 /// <summary>A rule that must hold, with the Chinese message shown when it does not.</summary>
 /// <remarks><paramref name="Path"/> is the data path the message is shown at.</remarks>
@@ -68,15 +72,45 @@ public sealed class FieldModel
 
     public ImmutableArray<RuleModel> Rules { get; internal set; } = [];
 
-    public bool IsCalculated => Definition.Calculate is not null;
+    public bool IsCalculated { get; init; }
 
     /// <summary>
     /// Required whatever the other answers are: always visible and required. Only these appear in the
     /// JSON Schema's <c>required</c>; every other requirement is a rule, checked after visibility.
     /// </summary>
-    public bool StructurallyRequired => Required && Definition.VisibleWhen is null && Section?.Definition.VisibleWhen is null && !IsCalculated;
+    public bool StructurallyRequired { get; init; }
 
     public ExprType ExprType => Type.ExprTypeOf(this);
+
+    /// <summary>The key as UTF-8, to match JSON property names without decoding them.</summary>
+    internal byte[] Utf8Key => _utf8Key ??= System.Text.Encoding.UTF8.GetBytes(Key);
+
+    private byte[]? _utf8Key;
+
+    /// <summary><c>"key":</c> as UTF-8, as compact JSON writes the property name.</summary>
+    internal byte[] QuotedKey => _quotedKey ??= System.Text.Encoding.UTF8.GetBytes($"\"{Key}\":");
+
+    private byte[]? _quotedKey;
+
+    internal FieldMessages Messages => _messages ??= new FieldMessages(this);
+
+    private FieldMessages? _messages;
+
+    /// <summary>
+    /// For option codes that are small non-negative integers (nearly all national forms): the code's
+    /// value by its number, Null where there is no such option. Lets the binder skip decimal parsing
+    /// and hashing. Null when the codes do not allow it.
+    /// </summary>
+    internal Value[]? SmallCodes { get; init; }
+
+    /// <summary>The binder's dispatch key (set from <see cref="Type"/>).</summary>
+    internal FieldKind Kind { get; init; }
+
+    /// <summary>Min and max when both are whole numbers in int range: lets the binder compare plain integers.</summary>
+    internal (int Low, int High)? WholeBounds { get; init; }
+
+    /// <summary>Whether a number must be whole (integer fields).</summary>
+    internal bool IntegerOnly { get; init; }
 
     /// <summary>"收缩压（mmHg）" style text for messages that cite a bound.</summary>
     internal string WithUnit(decimal number) => Unit is null ? Format(number) : $"{Format(number)} {Unit}";

@@ -218,7 +218,32 @@ internal sealed partial class FormCompilation(FormDefinition definition, int ver
             Choice = options.IsEmpty ? null : new ChoiceInfo(options.DistinctBy(o => o.Code).Select(o => (o.Code, o.Label, o.Score))),
             Columns = columns,
             MaxRows = d.MaxRows ?? TableFieldType.DefaultMaxRows,
+            SmallCodes = SmallCodes(options, codeType),
+            IsCalculated = d.Calculate is not null,
+            Kind = type.Kind,
+            IntegerOnly = type is IntegerFieldType,
+            WholeBounds = d.Min is { } low && d.Max is { } high && low == decimal.Truncate(low) && high == decimal.Truncate(high)
+                && low >= int.MinValue && high <= int.MaxValue ? ((int)low, (int)high) : null,
+            StructurallyRequired = d.Required && d.VisibleWhen is null && section?.Definition.VisibleWhen is null && d.Calculate is null,
         };
+    }
+
+    private static Value[]? SmallCodes(ImmutableArray<OptionModel> options, ExprType codeType)
+    {
+        const int limit = 128;
+        if (options.IsEmpty || codeType != ExprType.Number
+            || !options.All(o => o.Code.AsNumber is >= 0 and < limit && o.Code.AsNumber == decimal.Truncate(o.Code.AsNumber)))
+        {
+            return null;
+        }
+
+        var table = new Value[(int)options.Max(o => o.Code.AsNumber) + 1];
+        foreach (var option in options)
+        {
+            table[(int)option.Code.AsNumber] = option.Code;
+        }
+
+        return table;
     }
 
     private (ImmutableArray<OptionModel> Options, ExprType CodeType) BuildOptions(FieldDefinition d, FieldType type, string pointer)

@@ -142,7 +142,7 @@ internal static class FormEvaluator
         var reported = errors.HasErrorAt(field.Path);
         if (required && Functions.IsBlank(value) && !reported)
         {
-            errors.Add(field.Path, ErrorCodes.Required, FormMessages.Required(field));
+            errors.Add(field.Path, ErrorCodes.Required, field.Messages.Required);
             return required;
         }
 

@@ -40,8 +40,32 @@ internal static class FormMessages
 
     public static string NotAnObject(string? what) => what is null ? "数据应为 JSON 对象" : $"{what}应为 JSON 对象";
 
-    public static string InRow(FieldModel table, int row, string message) => $"{table.Label}第 {row + 1} 行：{message}";
+    public static string InRow(FieldModel table, int row, string message) => RowPrefix(table, row) + message;
+
+    public static string RowPrefix(FieldModel table, int row) => $"{table.Label}第 {row + 1} 行：";
 
     public static string CalculatedOutOfRange(FieldModel field, decimal value) =>
         $"{field.Label}计算结果为 {field.WithUnit(value)}，超出合理范围（{FieldModel.Format(field.Min ?? value)}～{FieldModel.Format(field.Max ?? value)}），请检查相关数据";
+}
+
+/// <summary>A field's fixed messages, built once per compiled field rather than on every error.</summary>
+internal sealed class FieldMessages(FieldModel field)
+{
+    public string Required { get; } = FormMessages.Required(field);
+
+    public string Type { get; } = FormMessages.Type(field);
+
+    public string Enum { get; } = field.Options.IsEmpty ? "" : FormMessages.Enum(field);
+
+    public string Minimum { get; } = field.Min is { } min ? FormMessages.Minimum(field, min) : "";
+
+    public string Maximum { get; } = field.Max is { } max ? FormMessages.Maximum(field, max) : "";
+
+    public string Date { get; } = FormMessages.Date(field);
+
+    public string MaxLength { get; } = FormMessages.MaxLength(field);
+
+    public string Unique { get; } = FormMessages.Unique(field);
+
+    public string Nul { get; } = FormMessages.NulCharacter(field);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Jiayi.Engine.Expressions;
 
 namespace Jiayi.Engine.Forms;
@@ -49,6 +50,17 @@ public static class JsonValues
                 throw new InvalidOperationException($"{value.Kind} values are written by their field type.");
         }
     }
+
+    /// <summary>A value as a JSON node, as the API expects it (codes as integers or text, dates as yyyy-MM-dd).</summary>
+    public static JsonNode? ToNode(Value value) => value.Kind switch
+    {
+        ValueKind.Null => null,
+        ValueKind.Number => JsonValue.Create(Normalize(value.AsNumber)),
+        ValueKind.Boolean => JsonValue.Create(value.AsBoolean),
+        ValueKind.List => new JsonArray([.. value.AsList.Select(ToNode)]),
+        ValueKind.Rows => throw new InvalidOperationException("Table rows are written by their field type."),
+        _ => JsonValue.Create(value.ToString()),
+    };
 
     /// <summary>Reads a scalar JSON value (a definition's literal) as an engine value.</summary>
     public static Value FromJson(JsonElement json) => json.ValueKind switch

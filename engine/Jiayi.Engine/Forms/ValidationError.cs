@@ -37,7 +37,31 @@ internal sealed class ErrorCollector
 
     public int Count => _errors?.Count ?? 0;
 
-    public void Add(string path, string code, string message) => (_errors ??= []).Add(new ValidationError(path, code, message));
+    private FieldModel? _table;
+    private int _row;
+
+    /// <summary>
+    /// While a table row is read, errors are reported inside it: paths relative to the row become
+    /// "/meds/1/drug_name" and messages start "用药情况第 2 行：". Built only when an error occurs.
+    /// </summary>
+    public void EnterRow(FieldModel table, int row)
+    {
+        _table = table;
+        _row = row;
+    }
+
+    public void LeaveRow() => _table = null;
+
+    public void Add(string path, string code, string message)
+    {
+        if (_table is { } table)
+        {
+            path = $"{table.Path}/{_row}{path}";
+            message = FormMessages.RowPrefix(table, _row) + message;
+        }
+
+        (_errors ??= []).Add(new ValidationError(path, code, message));
+    }
 
     public bool HasErrorAt(string path) => _errors is not null && _errors.Exists(e => e.Path == path);
 

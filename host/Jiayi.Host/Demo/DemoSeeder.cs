@@ -2,6 +2,8 @@ using System.Text.Json;
 using Jiayi.Data;
 using Jiayi.Data.Organizations;
 using Jiayi.Data.Residents;
+using Jiayi.Engine.Forms;
+using Jiayi.Host.Forms;
 using Jiayi.Host.Infrastructure;
 using Jiayi.Host.Records;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +15,7 @@ namespace Jiayi.Host.Demo;
 /// team, twenty residents and follow-up records saved through the same engine as real ones, so that a
 /// newcomer sees a working system. Runs once: it does nothing when any organisation exists.
 /// </summary>
-public sealed partial class DemoSeeder(JiayiDbContext db, RecordService records, Clock clock, ILogger<DemoSeeder> logger)
+public sealed partial class DemoSeeder(JiayiDbContext db, RecordService records, FormCatalog catalog, Clock clock, ILogger<DemoSeeder> logger)
 {
     private static readonly (string Name, string Sex, int Age)[] People =
     [
@@ -91,10 +93,18 @@ public sealed partial class DemoSeeder(JiayiDbContext db, RecordService records,
         Path = (parent?.Path ?? "/") + code + "/",
     };
 
-    private async Task SaveAsync(string formId, Resident resident, object data, CancellationToken cancellationToken)
+    /// <summary>Saves a record the way a doctor does: the engine's suggestions (此次随访分类, 下次随访日期) are accepted.</summary>
+    private async Task SaveAsync(string formId, Resident resident, Dictionary<string, object> data, CancellationToken cancellationToken)
     {
-        var element = JsonSerializer.SerializeToElement(data);
-        await records.CreateAsync(new NewRecord(formId, element, resident.Id), cancellationToken);
+        var form = await catalog.GetLatestAsync(formId, cancellationToken) ?? throw new InvalidOperationException($"Demo form {formId} is not published.");
+        var answers = JsonSerializer.SerializeToNode(data)!.AsObject();
+        var result = form.Evaluate(JsonSerializer.SerializeToElement(answers), await records.ContextAsync(resident.Id, cancellationToken));
+        foreach (var (field, value) in result.Suggestions)
+        {
+            answers.TryAdd(field.Key, JsonValues.ToNode(value));
+        }
+
+        await records.CreateAsync(new NewRecord(formId, JsonSerializer.SerializeToElement(answers), resident.Id), cancellationToken);
     }
 
     private static IEnumerable<Dictionary<string, object>> HypertensionVisits(int index, DateOnly today)
@@ -119,9 +129,7 @@ public sealed partial class DemoSeeder(JiayiDbContext db, RecordService records,
                 ["smoking_per_day"] = index % 4 == 0 ? 5 : 0,
                 ["med_compliance"] = 1,
                 ["adverse_reaction"] = 1,
-                ["visit_class"] = controlled ? 1 : 2,
                 ["meds"] = new[] { new Dictionary<string, object> { ["drug_name"] = "苯磺酸氨氯地平片", ["times_per_day"] = 1, ["dose_per_time"] = "5mg" } },
-                ["next_visit_date"] = Iso(controlled ? date.AddMonths(3) : date.AddDays(14)),
                 ["doctor_sign"] = "刘医生",
             };
         }
@@ -140,8 +148,6 @@ public sealed partial class DemoSeeder(JiayiDbContext db, RecordService records,
             ["dbp"] = 82,
             ["fbg"] = fbg,
             ["adverse_reaction"] = 1,
-            ["visit_class"] = fbg < 7.0m ? 1 : 2,
-            ["next_visit_date"] = Iso(fbg < 7.0m ? date.AddMonths(3) : date.AddDays(14)),
         };
     }
 

@@ -15,21 +15,22 @@ internal sealed class BooleanFieldType : FieldType
 
     public override ExprType ExprTypeOf(FieldModel field) => ExprType.Boolean;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.Boolean;
+
+    internal static Value Read(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
     {
-        switch (json.ValueKind)
+        switch (json.Kind())
         {
             case JsonValueKind.True:
+                json.Skip();
                 return Value.True;
             case JsonValueKind.False:
+                json.Skip();
                 return Value.False;
             default:
-                errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
-                return Value.Null;
+                return WrongType(ref json, field, path, errors);
         }
     }
-
-    internal override bool AcceptsCalculatedInput(JsonElement json) => json.ValueKind is JsonValueKind.True or JsonValueKind.False;
 
     internal override JsonObject Schema(FieldModel field) => new() { ["type"] = "boolean" };
 

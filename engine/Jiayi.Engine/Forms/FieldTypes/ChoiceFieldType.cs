@@ -15,30 +15,46 @@ internal sealed class ChoiceFieldType : FieldType
 
     public override ExprType ExprTypeOf(FieldModel field) => field.CodeType;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.Choice;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static Value Read(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
     {
-        var code = ReadCode(json, field);
-        if (code.IsNull || !field.OptionsByCode.ContainsKey(code))
+        var code = ReadOption(ref json, field);
+        if (code.IsNull)
         {
-            errors.Add(path, ErrorCodes.Enum, FormMessages.Enum(field));
-            return Value.Null;
+            errors.Add(path, ErrorCodes.Enum, field.Messages.Enum);
         }
 
         return code;
     }
 
-    /// <summary>Reads a JSON value as a code of the field's code type, or null when it cannot be one.</summary>
-    internal static Value ReadCode(JsonElement json, FieldModel field)
+    /// <summary>Reads a JSON value as one of the field's option codes; null when it is not one (the value is skipped).</summary>
+    internal static Value ReadOption(ref JsonScanner json, FieldModel field)
     {
-        if (field.CodeType == ExprType.Number)
+        switch (json.Kind())
         {
-            return json.ValueKind == JsonValueKind.Number && json.TryGetDecimal(out var number) ? Value.Number(number) : Value.Null;
+            case JsonValueKind.Number when field.CodeType == ExprType.Number:
+                if (field.SmallCodes is { } codes && json.TryReadDigit(out var digit))
+                {
+                    return digit < codes.Length ? codes[digit] : Value.Null;
+                }
+
+                var number = json.ReadNumber();
+                if (field.SmallCodes is { } table && JsonScanner.TryInt32(number, out var small))
+                {
+                    return (uint)small < (uint)table.Length ? table[small] : Value.Null;
+                }
+
+                return JsonScanner.TryDecimal(number, out var value) && field.OptionsByCode.TryGetValue(Value.Number(value), out var option) ? option.Code : Value.Null;
+            case JsonValueKind.String when field.CodeType == ExprType.Text:
+                var raw = json.ReadString(out var escaped);
+                return field.OptionsByCode.TryGetValue(Value.Text(JsonScanner.Decode(raw, escaped)), out var text) ? text.Code : Value.Null;
+            default:
+                json.Skip();
+                return Value.Null;
         }
-
-        return json.ValueKind == JsonValueKind.String ? Value.Text(json.GetString()) : Value.Null;
     }
-
-    internal override bool AcceptsCalculatedInput(JsonElement json) => json.ValueKind is JsonValueKind.Number or JsonValueKind.String;
 
     internal override JsonObject Schema(FieldModel field) => new() { ["enum"] = Codes(field) };
 

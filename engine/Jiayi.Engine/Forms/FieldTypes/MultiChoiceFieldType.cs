@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jiayi.Engine.Expressions;
@@ -19,52 +19,64 @@ internal sealed class MultiChoiceFieldType : FieldType
 
     public override ExprType ExprTypeOf(FieldModel field) => field.CodeType == ExprType.Number ? ExprType.NumberList : ExprType.TextList;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.MultiChoice;
+
+    internal static Value Read<TMode>(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
+        where TMode : struct, IBindMode
     {
-        if (json.ValueKind != JsonValueKind.Array)
+        if (json.Kind() != JsonValueKind.Array)
         {
-            errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
-            return Value.Null;
+            return WrongType(ref json, field, path, errors);
         }
 
-        var length = json.GetArrayLength();
-        if (length == 0)
-        {
-            if (field.StructurallyRequired)
-            {
-                errors.Add(path, ErrorCodes.Required, FormMessages.Required(field));
-            }
-
-            return Value.Null;
-        }
-
-        var codes = ImmutableArray.CreateBuilder<Value>(length);
-        var valid = true;
+        json.BeginArray();
+        // Allocated only from the second tick on; codes are unique, so at most one per option.
+        Value[]? buffer = null;
+        var first = Value.Null;
+        var count = 0;
         var index = 0;
-        foreach (var item in json.EnumerateArray())
+        var valid = true;
+        while (json.NextElement())
         {
-            var code = ChoiceFieldType.ReadCode(item, field);
-            if (code.IsNull || !field.OptionsByCode.ContainsKey(code))
+            var code = ChoiceFieldType.ReadOption(ref json, field);
+            if (code.IsNull)
             {
-                errors.Add($"{path}/{index}", ErrorCodes.Enum, FormMessages.Enum(field));
+                errors.Add($"{path}/{index}", ErrorCodes.Enum, field.Messages.Enum);
                 valid = false;
             }
-            else if (codes.Contains(code))
+            else if (count > 0 && (first.Equals(code) || (buffer is not null && Array.IndexOf(buffer, code, 1, count - 1) >= 0)))
             {
-                errors.Add(path, ErrorCodes.UniqueItems, FormMessages.Unique(field));
+                errors.Add(path, ErrorCodes.UniqueItems, field.Messages.Unique);
                 valid = false;
+            }
+            else if (count == 0)
+            {
+                first = code;
+                count = 1;
             }
             else
             {
-                codes.Add(code);
+                buffer ??= new Value[field.Options.Length];
+                buffer[0] = first;
+                buffer[count++] = code;
             }
 
             index++;
         }
 
-        if (length > 1)
+        if (index == 0)
         {
-            foreach (var code in codes)
+            if (field.StructurallyRequired)
+            {
+                errors.Add(path, ErrorCodes.Required, field.Messages.Required);
+            }
+
+            return Value.Null;
+        }
+
+        if (index > 1)
+        {
+            foreach (var code in buffer is null ? [first] : buffer.AsSpan(0, count))
             {
                 var option = field.OptionsByCode[code];
                 if (option.Exclusive)
@@ -75,10 +87,19 @@ internal sealed class MultiChoiceFieldType : FieldType
             }
         }
 
-        return valid ? Value.List(codes.ToImmutable()) : Value.Null;
-    }
+        if (!valid)
+        {
+            return Value.Null;
+        }
 
-    internal override bool AcceptsCalculatedInput(JsonElement json) => json.ValueKind == JsonValueKind.Array;
+        if (!TMode.Materialize)
+        {
+            return Value.True;
+        }
+
+        // One tick (e.g. 无症状) is the common case: a list built once per option at compile time.
+        return count == 1 ? field.OptionsByCode[first].AsList : Value.List(ImmutableCollectionsMarshal.AsImmutableArray(buffer.AsSpan(0, count).ToArray()));
+    }
 
     internal override JsonObject Schema(FieldModel field)
     {

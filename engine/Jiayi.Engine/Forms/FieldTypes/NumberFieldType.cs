@@ -7,53 +7,78 @@ namespace Jiayi.Engine.Forms.FieldTypes;
 /// <summary>Shared by integer and decimal fields: a JSON number within [min, max].</summary>
 internal abstract class NumberFieldType : FieldType
 {
-    protected abstract bool IntegerOnly { get; }
+    internal abstract bool IntegerOnly { get; }
 
     public override ExprType ExprTypeOf(FieldModel field) => ExprType.Number;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.Number;
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static Value Read(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
     {
-        if (json.ValueKind != JsonValueKind.Number)
+        if (json.Kind() != JsonValueKind.Number)
         {
-            errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
-            return Value.Null;
+            return WrongType(ref json, field, path, errors);
         }
 
+        var text = json.ReadNumber();
         decimal number;
-        if (json.TryGetInt64(out var whole))
+        if (JsonScanner.TryInt32(text, out var small))
+        {
+            // Whole numbers against whole bounds (the usual case): no decimal arithmetic.
+            if (field.WholeBounds is var (low, high))
+            {
+                if (small < low)
+                {
+                    errors.Add(path, ErrorCodes.Minimum, field.Messages.Minimum);
+                    return Value.Null;
+                }
+
+                if (small > high)
+                {
+                    errors.Add(path, ErrorCodes.Maximum, field.Messages.Maximum);
+                    return Value.Null;
+                }
+
+                return Value.Number(small);
+            }
+
+            number = small;
+        }
+        else if (JsonScanner.TryInt64(text, out var whole))
         {
             number = whole;
         }
-        else if (!json.TryGetDecimal(out number))
+        else if (!JsonScanner.TryDecimal(text, out number))
         {
             // Beyond decimal's range: necessarily beyond the field's bounds, which every number field has.
-            var negative = json.GetRawText().StartsWith('-');
-            if (negative && field.Min is { } low)
+            var negative = text[0] == (byte)'-';
+            if (negative && field.Min is not null)
             {
-                errors.Add(path, ErrorCodes.Minimum, FormMessages.Minimum(field, low));
+                errors.Add(path, ErrorCodes.Minimum, field.Messages.Minimum);
             }
-            else if (!negative && field.Max is { } high)
+            else if (!negative && field.Max is not null)
             {
-                errors.Add(path, ErrorCodes.Maximum, FormMessages.Maximum(field, high));
+                errors.Add(path, ErrorCodes.Maximum, field.Messages.Maximum);
             }
 
             return Value.Null;
         }
-        else if (IntegerOnly && number != decimal.Truncate(number))
+        else if (field.IntegerOnly && number != decimal.Truncate(number))
         {
-            errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
+            errors.Add(path, ErrorCodes.Type, field.Messages.Type);
             return Value.Null;
         }
 
         if (field.Min is { } min && number < min)
         {
-            errors.Add(path, ErrorCodes.Minimum, FormMessages.Minimum(field, min));
+            errors.Add(path, ErrorCodes.Minimum, field.Messages.Minimum);
             return Value.Null;
         }
 
         if (field.Max is { } max && number > max)
         {
-            errors.Add(path, ErrorCodes.Maximum, FormMessages.Maximum(field, max));
+            errors.Add(path, ErrorCodes.Maximum, field.Messages.Maximum);
             return Value.Null;
         }
 
@@ -87,7 +112,7 @@ internal sealed class IntegerFieldType : NumberFieldType
 
     public override string ValueDescription => "整数";
 
-    protected override bool IntegerOnly => true;
+    internal override bool IntegerOnly => true;
 }
 
 internal sealed class DecimalFieldType : NumberFieldType
@@ -98,5 +123,5 @@ internal sealed class DecimalFieldType : NumberFieldType
 
     public override string ValueDescription => "数值";
 
-    protected override bool IntegerOnly => false;
+    internal override bool IntegerOnly => false;
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Jiayi.Engine.Expressions;
@@ -18,90 +19,128 @@ internal sealed class TableFieldType : FieldType
 
     public override ExprType ExprTypeOf(FieldModel field) => ExprType.Rows;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.Table;
+
+    internal static Value Read<TMode>(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
+        where TMode : struct, IBindMode
     {
-        if (json.ValueKind != JsonValueKind.Array)
+        if (json.Kind() != JsonValueKind.Array)
         {
-            errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
-            return Value.Null;
+            return WrongType(ref json, field, path, errors);
         }
 
-        var length = json.GetArrayLength();
-        if (length > field.MaxRows)
+        var before = errors.Count;
+        var rows = TMode.Materialize ? new List<ImmutableArray<Value>>() : null;
+        var count = 0;
+        json.BeginArray();
+        while (json.NextElement())
+        {
+            var row = ReadRow<TMode>(ref json, field, count++, errors);
+            rows?.Add(row);
+        }
+
+        if (count > field.MaxRows)
         {
             errors.Add(path, ErrorCodes.MaxItems, FormMessages.MaxRows(field, field.MaxRows));
             return Value.Null;
         }
 
         var minRows = Math.Max(field.MinRows ?? 0, field.StructurallyRequired ? 1 : 0);
-        if (length < minRows)
+        if (count < minRows)
         {
-            errors.Add(path, length == 0 ? ErrorCodes.Required : ErrorCodes.MinItems, length == 0 ? FormMessages.Required(field) : FormMessages.MinRows(field, minRows));
+            errors.Add(path, count == 0 ? ErrorCodes.Required : ErrorCodes.MinItems, count == 0 ? field.Messages.Required : FormMessages.MinRows(field, minRows));
+            return Value.Null;
         }
 
-        var before = errors.Count;
-        var rows = ImmutableArray.CreateBuilder<ImmutableArray<Value>>(length);
-        var index = 0;
-        foreach (var row in json.EnumerateArray())
+        if (errors.Count != before || count == 0)
         {
-            rows.Add(BindRow(row, field, $"{path}/{index}", index, errors));
-            index++;
+            return Value.Null;
         }
 
-        return errors.Count == before && length >= minRows && length > 0 ? Value.Rows(rows.MoveToImmutable()) : Value.Null;
+        return rows is null ? Value.True : Value.Rows([.. rows]);
     }
 
-    private static ImmutableArray<Value> BindRow(JsonElement row, FieldModel table, string rowPath, int rowIndex, ErrorCollector errors)
+    /// <summary>Reads one row; errors are reported with row-relative paths (see <see cref="ErrorCollector.EnterRow"/>).</summary>
+    private static ImmutableArray<Value> ReadRow<TMode>(ref JsonScanner json, FieldModel table, int rowIndex, ErrorCollector errors)
+        where TMode : struct, IBindMode
     {
-        var values = new Value[table.Columns.Length];
-        if (row.ValueKind != JsonValueKind.Object)
+        var values = TMode.Materialize ? new Value[table.Columns.Length] : null;
+        errors.EnterRow(table, rowIndex);
+        try
         {
-            errors.Add(rowPath, ErrorCodes.Type, FormMessages.InRow(table, rowIndex, FormMessages.NotAnObject("每一行")));
-            return [.. values];
-        }
-
-        Span<bool> seen = stackalloc bool[table.Columns.Length];
-        foreach (var property in row.EnumerateObject())
-        {
-            var column = table.Columns.FirstOrDefault(c => property.NameEquals(c.Key));
-            if (column is null)
+            if (json.Kind() != JsonValueKind.Object)
             {
-                errors.Add($"{rowPath}/{JsonPointers.Escape(property.Name)}", ErrorCodes.UnknownField, FormMessages.InRow(table, rowIndex, FormMessages.UnknownField(property.Name)));
-                continue;
+                json.Skip();
+                errors.Add("", ErrorCodes.Type, FormMessages.NotAnObject("每一行"));
+                return default;
             }
 
-            seen[column.Index] = true;
-            var columnPath = $"{rowPath}/{column.Key}";
-            if (property.Value.ValueKind == JsonValueKind.Null)
+            Span<bool> seen = stackalloc bool[table.Columns.Length];
+            json.BeginObject();
+            while (json.NextProperty(out var rawName, out var escaped))
             {
-                if (column.StructurallyRequired)
+                var column = Column(rawName, escaped, table);
+                if (column is null)
                 {
-                    errors.Add(columnPath, ErrorCodes.Required, FormMessages.InRow(table, rowIndex, FormMessages.Required(column)));
+                    var name = JsonScanner.Decode(rawName, escaped);
+                    json.Skip();
+                    errors.Add("/" + JsonPointers.Escape(name), ErrorCodes.UnknownField, FormMessages.UnknownField(name));
+                    continue;
                 }
 
-                continue;
+                seen[column.Index] = true;
+                if (json.Kind() == JsonValueKind.Null)
+                {
+                    json.Skip();
+                    if (column.StructurallyRequired)
+                    {
+                        errors.Add(column.Path, ErrorCodes.Required, column.Messages.Required);
+                    }
+
+                    continue;
+                }
+
+                var value = InputBinder.ReadValue<TMode>(ref json, column, column.Path, errors);
+                if (values is not null)
+                {
+                    values[column.Index] = value;
+                }
             }
 
-            var inner = new ErrorCollector();
-            values[column.Index] = column.Type.Bind(property.Value, column, columnPath, inner);
-            foreach (var error in inner.ToList())
+            foreach (var column in table.Columns)
             {
-                errors.Add(error.Path, error.Code, FormMessages.InRow(table, rowIndex, error.Message));
+                if (column.StructurallyRequired && !seen[column.Index])
+                {
+                    errors.Add(column.Path, ErrorCodes.Required, column.Messages.Required);
+                }
             }
+
+            return values is null ? default : ImmutableCollectionsMarshal.AsImmutableArray(values);
+        }
+        finally
+        {
+            errors.LeaveRow();
+        }
+    }
+
+    private static FieldModel? Column(ReadOnlySpan<byte> rawName, bool escaped, FieldModel table)
+    {
+        if (escaped)
+        {
+            var name = JsonScanner.Decode(rawName, escaped);
+            return table.Columns.FirstOrDefault(c => c.Key == name);
         }
 
         foreach (var column in table.Columns)
         {
-            if (column.StructurallyRequired && !seen[column.Index])
+            if (rawName.SequenceEqual(column.Utf8Key))
             {
-                errors.Add($"{rowPath}/{column.Key}", ErrorCodes.Required, FormMessages.InRow(table, rowIndex, FormMessages.Required(column)));
+                return column;
             }
         }
 
-        return [.. values];
+        return null;
     }
-
-    internal override bool AcceptsCalculatedInput(JsonElement json) => false;
 
     internal override JsonObject Schema(FieldModel field)
     {

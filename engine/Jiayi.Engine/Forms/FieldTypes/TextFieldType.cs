@@ -21,42 +21,43 @@ internal sealed class TextFieldType : FieldType
 
     public override ExprType ExprTypeOf(FieldModel field) => ExprType.Text;
 
-    internal override Value Bind(JsonElement json, FieldModel field, string path, ErrorCollector errors)
+    internal override FieldKind Kind => FieldKind.Text;
+
+    internal static Value Read<TMode>(ref JsonScanner json, FieldModel field, string path, ErrorCollector errors)
+        where TMode : struct, IBindMode
     {
-        if (json.ValueKind != JsonValueKind.String)
+        if (json.Kind() != JsonValueKind.String)
         {
-            errors.Add(path, ErrorCodes.Type, FormMessages.Type(field));
+            return WrongType(ref json, field, path, errors);
+        }
+
+        var raw = json.ReadString(out var escaped, out var nul);
+        // Each character takes at least one byte: short raw text needs no counting (or decoding).
+        if (raw.Length > field.MaxLength && Functions.CountCodePoints(JsonScanner.Decode(raw, escaped)) > field.MaxLength)
+        {
+            errors.Add(path, ErrorCodes.MaxLength, field.Messages.MaxLength);
             return Value.Null;
         }
 
-        var text = json.GetString()!;
-        if (text.Length > field.MaxLength && Functions.CountCodePoints(text) > field.MaxLength)
+        // U+0000 can only arrive escaped; PostgreSQL cannot store it in text or jsonb, and no answer needs it.
+        if (nul)
         {
-            errors.Add(path, ErrorCodes.MaxLength, FormMessages.MaxLength(field));
+            errors.Add(path, ErrorCodes.Pattern, field.Messages.Nul);
             return Value.Null;
         }
 
-        if (text.Contains('\0', StringComparison.Ordinal))
-        {
-            // PostgreSQL cannot store U+0000 in text or jsonb; no form answer needs it.
-            errors.Add(path, ErrorCodes.Pattern, FormMessages.NulCharacter(field));
-            return Value.Null;
-        }
-
-        if (text.Length == 0)
+        if (raw.Length == 0)
         {
             if (field.StructurallyRequired)
             {
-                errors.Add(path, ErrorCodes.Required, FormMessages.Required(field));
+                errors.Add(path, ErrorCodes.Required, field.Messages.Required);
             }
 
             return Value.Null;
         }
 
-        return Value.Text(text);
+        return TMode.Materialize ? Value.Text(JsonScanner.Decode(raw, escaped)) : Value.True;
     }
-
-    internal override bool AcceptsCalculatedInput(JsonElement json) => json.ValueKind == JsonValueKind.String;
 
     internal override JsonObject Schema(FieldModel field)
     {

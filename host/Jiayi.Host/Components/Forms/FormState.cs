@@ -32,15 +32,8 @@ public sealed class FormState(CompiledForm form, JsonObject data)
 
     public static string CodeKey(Value code) => code.ToString();
 
-    /// <summary>The JSON form of a value, as the API expects it (codes as integers or text, dates as yyyy-MM-dd).</summary>
-    public static JsonNode? ToJson(Value value) => value.Kind switch
-    {
-        ValueKind.Null => null,
-        ValueKind.Number => JsonValue.Create(JsonValues.Normalize(value.AsNumber)),
-        ValueKind.Boolean => JsonValue.Create(value.AsBoolean),
-        ValueKind.List => new JsonArray([.. value.AsList.Select(ToJson)]),
-        _ => JsonValue.Create(value.ToString()),
-    };
+    /// <summary>The JSON form of a value, as the API expects it.</summary>
+    public static JsonNode? ToJson(Value value) => JsonValues.ToNode(value);
 
     public static string? CodeKey(JsonNode? node) => node switch
     {
