@@ -11,9 +11,11 @@ public sealed record OptionModel(Value Code, string Label, decimal? Score, bool 
     internal Value AsList { get; } = Value.List([Code]);
 }
 
-/// <summary>A rule that must hold, with the Chinese message shown when it does not.</summary>
-/// <remarks><paramref name="Path"/> is the data path the message is shown at.</remarks>
-public sealed record RuleModel(string Key, CompiledExpression<FormScope> Rule, string Message, string Path);
+/// <summary>
+/// A rule that must hold, with the Chinese message shown at <paramref name="Field"/> when it does not;
+/// <paramref name="DefinitionPointer"/> locates it in the definition file.
+/// </summary>
+public sealed record RuleModel(string Key, CompiledExpression<FormScope> Rule, string Message, FieldModel Field, string DefinitionPointer);
 
 /// <summary>A field (or a table column) of a compiled form. Immutable; shared by every evaluation.</summary>
 public sealed class FieldModel

@@ -81,7 +81,7 @@ internal sealed partial class FormCompilation
 
             if (CompileExpression(resolver, definitions[i].Rule, ExprType.Boolean, rulePointer + "/rule") is { } rule)
             {
-                rules.Add(new RuleModel(key, rule, definitions[i].Message, rulePointer));
+                rules.Add(new RuleModel(key, rule, definitions[i].Message, field, rulePointer));
             }
         }
 
@@ -100,7 +100,7 @@ internal sealed partial class FormCompilation
                 Error(pointer + "/key", $"规则代码“{v.Key}”重复");
             }
 
-            if (_fields.Find(f => f.Key == v.Path) is null)
+            if (_fields.Find(f => f.Key == v.Path) is not { } target)
             {
                 Error(pointer + "/path", $"未知的字段“{v.Path}”：path 应为显示此错误的字段代码");
                 continue;
@@ -108,7 +108,7 @@ internal sealed partial class FormCompilation
 
             if (CompileExpression(resolver, v.Rule, ExprType.Boolean, pointer + "/rule") is { } rule)
             {
-                _validations.Add(new RuleModel(v.Key, rule, v.Message, "/" + v.Path));
+                _validations.Add(new RuleModel(v.Key, rule, v.Message, target, pointer));
             }
         }
     }

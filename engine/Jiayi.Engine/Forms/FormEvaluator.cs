@@ -62,10 +62,9 @@ internal static class FormEvaluator
 
         foreach (var validation in form.Validations)
         {
-            var field = form.Field(validation.Path[1..]);
-            if (visible[field.Index] && validation.Rule.Evaluate(scope).IsFalse)
+            if (visible[validation.Field.Index] && validation.Rule.Evaluate(scope).IsFalse)
             {
-                errors.Add(validation.Path, ErrorCodes.Rule(validation.Key), validation.Message);
+                errors.Add(validation.Field.Path, ErrorCodes.Rule(validation.Key), validation.Message);
             }
         }
 

@@ -19,8 +19,8 @@ public class Phq9Tests
     }
 
     [Theory]
-    [InlineData(new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 }, "0", "无或极轻")]
-    [InlineData(new[] { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, "4", "无或极轻")]
+    [InlineData(new[] { 0, 0, 0, 0, 0, 0, 0, 0, 0 }, "0", "无/极轻")]
+    [InlineData(new[] { 1, 1, 1, 1, 0, 0, 0, 0, 0 }, "4", "无/极轻")]
     [InlineData(new[] { 1, 1, 1, 1, 1, 0, 0, 0, 0 }, "5", "轻度")]
     [InlineData(new[] { 1, 1, 1, 1, 1, 1, 1, 1, 1 }, "9", "轻度")]
     [InlineData(new[] { 2, 1, 1, 1, 1, 1, 1, 1, 1 }, "10", "中度")]
