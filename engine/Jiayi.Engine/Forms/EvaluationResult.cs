@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using Jiayi.Engine.Expressions;
@@ -128,6 +127,4 @@ public sealed class EvaluationResult
 
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
-
-    internal static ImmutableArray<ValidationError> Empty { get; } = [];
 }

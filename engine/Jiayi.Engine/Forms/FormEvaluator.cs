@@ -187,7 +187,7 @@ internal static class FormEvaluator
                 {
                     if (!errors.HasErrorAt(path))
                     {
-                        errors.Add(path, ErrorCodes.Required, FormMessages.InRow(table, index, FormMessages.Required(column)));
+                        errors.Add(path, ErrorCodes.Required, FormMessages.InRow(table, index, column.Messages.Required));
                     }
 
                     continue;

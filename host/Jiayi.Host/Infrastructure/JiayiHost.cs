@@ -59,6 +59,11 @@ public static class JiayiHost
 
     public static void UseJiayi(this WebApplication app)
     {
+        // The web platform speaks zh-CN (dates, month and day names in Radzen's pickers), whatever the server's locale.
+        app.UseRequestLocalization(new RequestLocalizationOptions()
+            .SetDefaultCulture("zh-CN")
+            .AddSupportedCultures("zh-CN")
+            .AddSupportedUICultures("zh-CN"));
         app.UseExceptionHandler();
         app.UseStatusCodePages(async context =>
         {

@@ -51,6 +51,7 @@ public sealed partial class FormPageTests(BrowserFixture browser)
         await page.GotoAsync("forms/hypertension-followup/new");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("高血压患者随访服务记录表");
         await Assertions.Expect(page.Locator("[data-result='bmi']")).ToBeVisibleAsync();
+        await ShootAsync(page, "hypertension-empty");
 
         // Height and weight give the BMI, calculated live.
         await TypeAsync(page, "height", "170");
@@ -96,6 +97,17 @@ public sealed partial class FormPageTests(BrowserFixture browser)
         await page.WaitForURLAsync(RecordUrl());
         Assert.Equal(recordUrl, page.Url);
         await Assertions.Expect(page.Locator("[data-field='/next_visit_date'] .jy-readonly")).ToHaveTextAsync(nextVisit);
+    }
+
+    [Fact]
+    public async Task The_date_picker_speaks_chinese()
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("forms/hypertension-followup/new");
+        await Field(page, "visit_date").Locator(".rz-datepicker-trigger").ClickAsync();
+        var calendar = page.Locator(".rz-datepicker-popup-container, .rz-datepicker").Filter(new LocatorFilterOptions { HasText = "一" }).First;
+        await Assertions.Expect(calendar).ToBeVisibleAsync();
+        await ShootAsync(page, "date-picker");
     }
 
     [Fact]
