@@ -19,6 +19,8 @@ public sealed class FormRecord
 
     public string? OrgPath { get; init; }
 
+    public Guid? AuthorId { get; init; }
+
     public string? AuthorName { get; init; }
 
     public DateOnly? OccurredOn { get; set; }

@@ -26,6 +26,10 @@ public sealed class DefinitionSchema
 
     public static DefinitionSchema Form { get; } = Load("form");
 
+    public static DefinitionSchema Parameters { get; } = Load("parameters");
+
+    public static DefinitionSchema Divisions { get; } = Load("divisions");
+
     private static DefinitionSchema Load(string name)
     {
         var resource = $"Jiayi.Schemas.{name}.schema.json";

@@ -52,6 +52,9 @@ public sealed record ParameterDefinition
 
     public string? Unit { get; init; }
 
+    /// <summary>A system parameter (e.g. <c>bp.sbp_target</c>) whose current value replaces <see cref="Value"/>.</summary>
+    public string? System { get; init; }
+
     public string? Description { get; init; }
 }
 

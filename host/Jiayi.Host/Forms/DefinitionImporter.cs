@@ -16,8 +16,38 @@ public sealed record ImportReport(IReadOnlyList<string> Imported, int Unchanged)
 /// pointer and reason. A file whose canonical content differs from the latest stored version becomes a
 /// new published version; stored versions are never changed.
 /// </summary>
-public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext> databases, Clock clock, ILogger<DefinitionImporter> logger)
+public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext> databases, Jiayi.Engine.Parameters.ParameterCatalog parameters, Clock clock, ILogger<DefinitionImporter> logger)
 {
+    /// <summary>A form parameter that follows a system parameter must name one that exists, of a matching type.</summary>
+    private IEnumerable<DefinitionError> CheckSystemParameters(FormDefinition definition, string source)
+    {
+        var index = 0;
+        foreach (var parameter in definition.Parameters ?? [])
+        {
+            if (parameter.System is { } key)
+            {
+                if (!parameters.ByKey.TryGetValue(key, out var declaration))
+                {
+                    yield return new DefinitionError(source, $"/parameters/{index}/system", $"系统参数“{key}”不存在（见 definitions/parameters）");
+                }
+                else if (!Compatible(parameter.Type, declaration.Type))
+                {
+                    yield return new DefinitionError(source, $"/parameters/{index}/system", $"系统参数“{key}”的类型为 {declaration.Type}，与表单参数的类型 {parameter.Type} 不符");
+                }
+            }
+
+            index++;
+        }
+    }
+
+    private static bool Compatible(string formType, string systemType) => formType switch
+    {
+        "number" => systemType is "number" or "integer",
+        "text" => systemType == "text",
+        "boolean" => systemType == "boolean",
+        _ => false,
+    };
+
     public async Task<ImportReport> ImportAsync(string definitionsPath, CancellationToken cancellationToken)
     {
         var folder = Path.Combine(definitionsPath, "forms");
@@ -42,6 +72,7 @@ public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext>
                     continue;
                 }
 
+                errors.AddRange(CheckSystemParameters(definition, source));
                 var canonical = FormLoader.ToCanonicalJson(definition);
                 loaded.Add((definition, source, canonical, FormLoader.ContentHash(canonical)));
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jiayi.Engine.Forms;
+using Jiayi.Host.Access;
 using Jiayi.Host.Infrastructure;
 using Jiayi.Host.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,9 +29,9 @@ public static class FormEndpoints
 {
     private static readonly string[] EvaluateProperties = ["data", "subjectId", "formVersion"];
 
-    public static void MapFormEndpoints(this IEndpointRouteBuilder app)
+    public static void MapFormEndpoints(this IEndpointRouteBuilder api)
     {
-        var forms = app.MapGroup("/api/forms").WithTags("表单");
+        var forms = api.MapGroup("/forms").WithTags("表单").RequirePermission(FormPermissions.Read);
 
         forms.MapGet("/", async (FormCatalog catalog, CancellationToken ct) => TypedResults.Ok(await catalog.ListAsync(ct)))
             .WithSummary("已发布的表单（每个表单的最新版本）");
@@ -65,8 +66,9 @@ public static class FormEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    private static async Task<Ok<EvaluationResponse>> EvaluateAsync(string id, HttpRequest request, FormCatalog catalog, RecordService records, CancellationToken ct)
+    private static async Task<Ok<EvaluationResponse>> EvaluateAsync(string id, HttpContext http, FormCatalog catalog, RecordService records, CancellationToken ct)
     {
+        var request = http.Request;
         using var body = await RequestJson.ReadObjectAsync(request, ct);
         var root = body.RootElement;
         var errors = new List<ValidationError>();
@@ -90,7 +92,7 @@ public static class FormEndpoints
             throw ProblemException.Invalid(errors);
         }
 
-        var result = form.Evaluate(data, await records.ContextAsync(subjectId, ct));
+        var result = form.Evaluate(data, await records.ContextAsync(await http.AccessAsync(), form, subjectId, ct));
         return TypedResults.Ok(new EvaluationResponse(
             form.Id,
             form.Version,

@@ -1,4 +1,5 @@
 using Jiayi.Data;
+using Jiayi.Host.Audit;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jiayi.Host.Infrastructure;
@@ -11,11 +12,11 @@ public static class DatabaseSetup
         switch (options.DatabaseProvider)
         {
             case DatabaseProvider.Sqlite:
-                services.AddDbContextFactory<SqliteJiayiDbContext>(b => JiayiDatabase.UseSqlite(b, options.ConnectionString!));
+                services.AddDbContextFactory<SqliteJiayiDbContext>((sp, b) => JiayiDatabase.UseSqlite(Audited(sp, b), options.ConnectionString!));
                 services.AddSingleton<IDbContextFactory<JiayiDbContext>>(sp => new BaseFactory<SqliteJiayiDbContext>(sp.GetRequiredService<IDbContextFactory<SqliteJiayiDbContext>>()));
                 break;
             case DatabaseProvider.PostgreSql:
-                services.AddDbContextFactory<PostgreSqlJiayiDbContext>(b => JiayiDatabase.UsePostgreSql(b, options.ConnectionString!));
+                services.AddDbContextFactory<PostgreSqlJiayiDbContext>((sp, b) => JiayiDatabase.UsePostgreSql(Audited(sp, b), options.ConnectionString!));
                 services.AddSingleton<IDbContextFactory<JiayiDbContext>>(sp => new BaseFactory<PostgreSqlJiayiDbContext>(sp.GetRequiredService<IDbContextFactory<PostgreSqlJiayiDbContext>>()));
                 break;
             default:
@@ -25,6 +26,10 @@ public static class DatabaseSetup
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<JiayiDbContext>>().CreateDbContext());
         return services;
     }
+
+    /// <summary>Every context writes the system log in the transaction of its saves.</summary>
+    private static DbContextOptionsBuilder Audited(IServiceProvider services, DbContextOptionsBuilder builder) =>
+        builder.AddInterceptors(services.GetRequiredService<AuditInterceptor>());
 
     /// <summary>Brings the schema up to date with the provider's migrations.</summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)

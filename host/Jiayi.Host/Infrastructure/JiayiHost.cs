@@ -1,10 +1,16 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Jiayi.Engine.Forms;
+using Jiayi.Host.Access;
+using Jiayi.Host.Audit;
 using Jiayi.Host.Components;
 using Jiayi.Host.Demo;
 using Jiayi.Host.Forms;
+using Jiayi.Host.Parameters;
 using Jiayi.Host.Records;
+using Jiayi.Host.Residents;
+using Jiayi.Host.Security;
+using Microsoft.AspNetCore.Components.Server.Circuits;
 using Radzen;
 using Scalar.AspNetCore;
 
@@ -20,13 +26,24 @@ public static class JiayiHost
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Clock>();
+        services.AddSingleton<AuditInterceptor>();
         services.AddJiayiDatabase(options);
+        services.AddSingleton(FieldProtector.FromConfiguration(builder.Configuration, builder.Environment));
+        services.AddSingleton(SystemParameters.LoadCatalog(options.DefinitionsPath));
+        services.AddSingleton<SystemParameters>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<CompiledFormCache>();
         services.AddSingleton<FormCatalog>();
         services.AddSingleton<DefinitionImporter>();
-        services.AddScoped<RecordService>();
-        services.AddSingleton<Residents.ResidentDirectory>();
+        services.AddSingleton<RecordService>();
+        services.AddSingleton<ResidentService>();
+        services.AddSingleton<ResidentDirectory>();
+        services.AddScoped<AccessBootstrap>();
         services.AddScoped<DemoSeeder>();
+        services.AddHttpContextAccessor();
+        services.AddJiayiIdentity();
+        services.AddScoped<CurrentAccess>();
+        services.AddScoped<CircuitHandler, AuditCircuitHandler>();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
@@ -49,10 +66,14 @@ public static class JiayiHost
     {
         var options = app.Services.GetRequiredService<JiayiOptions>();
         await DatabaseSetup.MigrateAsync(app.Services, cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var bootstrap = scope.ServiceProvider.GetRequiredService<AccessBootstrap>();
+        await bootstrap.EnsureDivisionsAsync(options.DefinitionsPath, cancellationToken);
+        await bootstrap.EnsureRolesAsync(cancellationToken);
+        await bootstrap.EnsureAdministratorAsync(cancellationToken);
         await app.Services.GetRequiredService<DefinitionImporter>().ImportAsync(options.DefinitionsPath, cancellationToken);
         if (options.DemoEnabled)
         {
-            await using var scope = app.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
         }
     }
@@ -69,10 +90,12 @@ public static class JiayiHost
         {
             // Unmatched /api routes and methods answer with problem details too, never an empty body.
             var http = context.HttpContext;
-            if (http.Request.Path.StartsWithSegments("/api") && http.Response.StatusCode is 404 or 405 or 415)
+            if (http.Request.Path.StartsWithSegments("/api") && http.Response.StatusCode is 401 or 403 or 404 or 405 or 415)
             {
                 var problem = http.Response.StatusCode switch
                 {
+                    401 => new ProblemException(401, "unauthorized", "未登录或登录已失效", "请先用 POST /api/auth/token 获取访问令牌，并以 Authorization: Bearer <令牌> 调用接口"),
+                    403 => new ProblemException(403, "forbidden", "没有权限", "当前账号无权访问此接口"),
                     404 => new ProblemException(404, "not-found", "接口不存在", $"没有这个接口：{http.Request.Method} {http.Request.Path}"),
                     405 => new ProblemException(405, "method-not-allowed", "不支持的请求方法", $"{http.Request.Path} 不支持 {http.Request.Method}"),
                     _ => new ProblemException(415, "unsupported-media-type", "不支持的内容类型", "请求体应为 JSON（Content-Type: application/json）"),
@@ -80,15 +103,24 @@ public static class JiayiHost
                 await ProblemExceptionHandler.WriteAsync(http, problem, http.RequestServices.GetRequiredService<IProblemDetailsService>());
             }
         });
+        app.UseAuthentication();
+        app.UseMiddleware<AccessMiddleware>();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapOpenApi();
         app.MapScalarApiReference(o => o.WithTitle("家医 Jiayi API"));
-        app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("运行");
-        app.MapFormEndpoints();
-        app.MapRecordEndpoints();
+        app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("运行").AllowAnonymous();
+        app.MapAuthEndpoints();
 
+        // Every other /api endpoint needs a bearer token; each then checks its permission and the caller's data scope.
+        var api = app.MapGroup("/api").RequireAuthorization(IdentitySetup.ApiPolicy);
+        api.MapFormEndpoints();
+        api.MapRecordEndpoints();
+        api.MapResidentEndpoints();
+
+        app.MapAccountEndpoints();
         app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();
     }
 }

@@ -59,7 +59,7 @@ public sealed class ProblemException : Exception
         new(StatusCodes.Status404NotFound, "form-version-not-found", "表单版本不存在", $"表单“{id}”没有第 {version} 版");
 
     public static ProblemException RecordNotFound(string id) =>
-        new(StatusCodes.Status404NotFound, "record-not-found", "记录不存在", $"没有编号为“{id}”的记录");
+        new(StatusCodes.Status404NotFound, "record-not-found", "记录不存在", $"没有编号为“{id}”的记录，或不在您的管辖范围内");
 
     private static string Summarise(IReadOnlyList<ValidationError> errors) =>
         errors.Count == 1 ? errors[0].Message : $"共 {errors.Count} 处问题：{string.Join("；", errors.Take(5).Select(e => e.Message))}{(errors.Count > 5 ? "……" : "")}";

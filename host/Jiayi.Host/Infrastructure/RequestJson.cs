@@ -135,4 +135,54 @@ public static class RequestJson
 
         return number;
     }
+
+    public static DateOnly? OptionalDate(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        var text = OptionalString(body, name, label, errors);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!JsonValues.TryParseDate(text, out var date))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效日期，格式 yyyy-MM-dd"));
+            return null;
+        }
+
+        return date;
+    }
+
+    /// <summary>An array of strings; each bad item is an error at its own index.</summary>
+    public static List<string>? OptionalStrings(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为文本数组"));
+            return null;
+        }
+
+        var items = new List<string>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String)
+            {
+                items.Add(item.GetString()!);
+            }
+            else
+            {
+                errors.Add(new ValidationError($"/{name}/{index}", ErrorCodes.Type, $"{label}的每一项应为文本"));
+            }
+
+            index++;
+        }
+
+        return items;
+    }
 }

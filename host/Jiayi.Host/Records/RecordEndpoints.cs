@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using Jiayi.Engine.Forms;
+using Jiayi.Host.Access;
 using Jiayi.Host.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -16,11 +16,12 @@ public static class RecordEndpoints
 
     public const int MaxPageSize = 100;
 
-    public static void MapRecordEndpoints(this IEndpointRouteBuilder app)
+    public static void MapRecordEndpoints(this IEndpointRouteBuilder api)
     {
-        var records = app.MapGroup("/api/records").WithTags("记录");
+        var records = api.MapGroup("/records").WithTags("记录");
 
         records.MapPost("/", CreateAsync)
+            .RequirePermission(FormPermissions.RecordsWrite)
             .WithSummary("保存一条表单记录：按表单定义校验，通过后保存；带 id 重试不会重复保存")
             .DocumentsJsonBody<CreateRecordRequest>()
             .Produces<RecordView>(StatusCodes.Status201Created)
@@ -30,22 +31,25 @@ public static class RecordEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
-        records.MapGet("/{id}", async Task<Ok<RecordView>> (string id, RecordService service, CancellationToken ct) =>
+        records.MapGet("/{id}", async Task<Ok<RecordView>> (string id, HttpContext http, RecordService service, CancellationToken ct) =>
             {
-                var record = Guid.TryParse(id, out var guid) ? await service.GetAsync(guid, ct) : null;
+                var record = Guid.TryParse(id, out var guid) ? await service.GetAsync(await http.AccessAsync(), guid, ct) : null;
                 return TypedResults.Ok(record ?? throw ProblemException.RecordNotFound(id));
             })
+            .RequirePermission(FormPermissions.RecordsRead)
             .WithSummary("一条记录，含填写时的表单版本与数据")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        records.MapGet("/", async Task<Ok<RecordPage>> (HttpRequest request, RecordService service, CancellationToken ct) =>
-                TypedResults.Ok(await service.ListAsync(ParseQuery(request.Query), ct)))
+        records.MapGet("/", async Task<Ok<RecordPage>> (HttpContext http, RecordService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.ListAsync(await http.AccessAsync(), ParseQuery(http.Request.Query), ct)))
+            .RequirePermission(FormPermissions.RecordsRead)
             .WithSummary("记录列表（分页，最新在前）：可按 formId、subjectId、from、to（yyyy-MM-dd）筛选")
             .ProducesProblem(StatusCodes.Status400BadRequest);
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, RecordService service, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(HttpContext http, RecordService service, CancellationToken ct)
     {
+        var request = http.Request;
         using var body = await RequestJson.ReadObjectAsync(request, ct);
         var root = body.RootElement;
         var errors = new List<ValidationError>();
@@ -73,75 +77,24 @@ public static class RecordEndpoints
             throw ProblemException.Invalid(errors);
         }
 
-        var (record, created) = await service.CreateAsync(new NewRecord(formId!, data, subjectId, version, id), ct);
+        var (record, created) = await service.CreateAsync(await http.AccessAsync(), new NewRecord(formId!, data, subjectId, version, id), ct);
         return created ? TypedResults.Created($"/api/records/{record.Id}", record) : TypedResults.Ok(record);
     }
 
     private static RecordQuery ParseQuery(IQueryCollection query)
     {
         var errors = new List<ValidationError>();
-        foreach (var key in query.Keys.Where(k => !ListParameters.Contains(k, StringComparer.Ordinal)))
-        {
-            errors.Add(new ValidationError("/" + key, ErrorCodes.UnknownField, $"未知的查询参数“{key}”，可用：{string.Join("、", ListParameters)}"));
-        }
-
-        var page = Int(query, "page", "页码 page", 1, 1, 100_000, errors);
-        var pageSize = Int(query, "pageSize", "每页条数 pageSize", 20, 1, MaxPageSize, errors);
-        Guid? subjectId = null;
-        if (query["subjectId"].ToString() is { Length: > 0 } subject)
-        {
-            if (Guid.TryParse(subject, out var guid))
-            {
-                subjectId = guid;
-            }
-            else
-            {
-                errors.Add(new ValidationError("/subjectId", ErrorCodes.Format, "居民编号 subjectId 应为有效的编号（GUID）"));
-            }
-        }
-
-        var from = Date(query, "from", "开始日期 from", errors);
-        var to = Date(query, "to", "结束日期 to", errors);
+        QueryValues.RejectUnknown(query, ListParameters, errors);
+        var page = QueryValues.Whole(query, "page", "页码 page", 1, 1, 100_000, errors);
+        var pageSize = QueryValues.Whole(query, "pageSize", "每页条数 pageSize", 20, 1, MaxPageSize, errors);
+        var subjectId = QueryValues.Id(query, "subjectId", "居民编号 subjectId", errors);
+        var from = QueryValues.Date(query, "from", "开始日期 from", errors);
+        var to = QueryValues.Date(query, "to", "结束日期 to", errors);
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid(errors);
         }
 
-        var formId = query["formId"].ToString();
-        return new RecordQuery(formId.Length > 0 ? formId : null, subjectId, from, to, page, pageSize);
-    }
-
-    private static int Int(IQueryCollection query, string name, string label, int fallback, int min, int max, List<ValidationError> errors)
-    {
-        var text = query[name].ToString();
-        if (text.Length == 0)
-        {
-            return fallback;
-        }
-
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
-        {
-            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 {min}～{max} 之间的整数"));
-            return fallback;
-        }
-
-        return number;
-    }
-
-    private static DateOnly? Date(IQueryCollection query, string name, string label, List<ValidationError> errors)
-    {
-        var text = query[name].ToString();
-        if (text.Length == 0)
-        {
-            return null;
-        }
-
-        if (!JsonValues.TryParseDate(text, out var date))
-        {
-            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效日期，格式 yyyy-MM-dd"));
-            return null;
-        }
-
-        return date;
+        return new RecordQuery(QueryValues.Text(query, "formId"), subjectId, from, to, page, pageSize);
     }
 }

@@ -3,8 +3,12 @@ using Jiayi.Data;
 using Jiayi.Data.Records;
 using Jiayi.Data.Residents;
 using Jiayi.Engine.Forms;
+using Jiayi.Data.Audit;
+using Jiayi.Host.Access;
+using Jiayi.Host.Audit;
 using Jiayi.Host.Forms;
 using Jiayi.Host.Infrastructure;
+using Jiayi.Host.Parameters;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jiayi.Host.Records;
@@ -39,23 +43,35 @@ public sealed record RecordQuery(string? FormId = null, Guid? SubjectId = null, 
 /// with, and stored only when valid; it keeps that version for ever. Each call uses its own short-lived
 /// database context, so the service is safe in long-lived Blazor circuits.
 /// </summary>
-public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, FormCatalog catalog, Clock clock)
+public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, FormCatalog catalog, SystemParameters parameters, AuditLog audit, Clock clock)
 {
-    /// <summary>The evaluation context for a subject: today in the users' zone, the subject's birth date and sex.</summary>
-    public async Task<EvaluationContext> ContextAsync(Guid? subjectId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The evaluation context for a form and subject: today in the users' zone, the subject's birth date and
+    /// sex, and the current values of the system parameters the form follows (e.g. the blood-pressure target).
+    /// </summary>
+    public async Task<EvaluationContext> ContextAsync(AccessInfo? access, CompiledForm form, Guid? subjectId, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var context = new EvaluationContext(clock.Today);
-        if (subjectId is { } id && await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken) is { } resident)
+        var context = new EvaluationContext(clock.Today) { ParameterOverrides = await parameters.OverridesForAsync(form, cancellationToken) };
+        if (subjectId is { } id)
         {
+            var resident = await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+            if (resident is null || (access is not null && !access.InScope(resident.OrgPath)))
+            {
+                throw ProblemException.Invalid("/subjectId", "not-found", $"居民“{id}”不存在或不在您的管辖范围内");
+            }
+
             context = context with { Subject = new SubjectInfo(resident.BirthDate, resident.Sex) };
         }
 
         return context;
     }
 
-    /// <summary>Validates and stores a record; throws <see cref="ProblemException"/> (400/404/409) when it cannot.</summary>
-    public async Task<(RecordView Record, bool Created)> CreateAsync(NewRecord request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates and stores a record by the caller (null: the system, e.g. demo data); the subject must be in
+    /// the caller's scope. Throws <see cref="ProblemException"/> (400/404/409) when it cannot.
+    /// </summary>
+    public async Task<(RecordView Record, bool Created)> CreateAsync(AccessInfo? access, NewRecord request, CancellationToken cancellationToken)
     {
         var form = request.FormVersion is { } pinned
             ? await catalog.GetAsync(request.FormId, pinned, cancellationToken) ?? throw ProblemException.FormVersionNotFound(request.FormId, pinned)
@@ -65,7 +81,7 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         if (request.Id is { } clientId && await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == clientId, cancellationToken) is { } existing)
         {
             // An app that lost the response retries with the same id: the first save stands.
-            if (existing.FormId != request.FormId || existing.SubjectId != request.SubjectId)
+            if (existing.FormId != request.FormId || existing.SubjectId != request.SubjectId || (access is not null && !access.InScope(existing.OrgPath)))
             {
                 throw new ProblemException(StatusCodes.Status409Conflict, "record-id-conflict", "记录编号冲突", $"编号“{clientId}”已用于另一条记录");
             }
@@ -76,11 +92,18 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         Resident? subject = null;
         if (request.SubjectId is { } subjectId)
         {
-            subject = await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == subjectId, cancellationToken)
-                ?? throw ProblemException.Invalid("/subjectId", "not-found", $"居民“{subjectId}”不存在");
+            subject = await db.Residents.AsNoTracking().SingleOrDefaultAsync(r => r.Id == subjectId, cancellationToken);
+            if (subject is null || (access is not null && !access.InScope(subject.OrgPath)))
+            {
+                throw ProblemException.Invalid("/subjectId", "not-found", $"居民“{subjectId}”不存在或不在您的管辖范围内");
+            }
         }
 
-        var context = new EvaluationContext(clock.Today) { Subject = subject is null ? null : new SubjectInfo(subject.BirthDate, subject.Sex) };
+        var context = new EvaluationContext(clock.Today)
+        {
+            Subject = subject is null ? null : new SubjectInfo(subject.BirthDate, subject.Sex),
+            ParameterOverrides = await parameters.OverridesForAsync(form, cancellationToken),
+        };
         var result = form.Evaluate(request.Data, context);
         if (!result.IsValid)
         {
@@ -94,8 +117,11 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
             FormId = form.Id,
             FormVersion = form.Version,
             SubjectId = subject?.Id,
-            OrgId = subject?.OrgId,
-            OrgPath = subject?.OrgPath,
+            // A record belongs where its subject is managed; one without a subject, where its author works.
+            OrgId = subject?.OrgId ?? access?.TeamId ?? access?.OrgId,
+            OrgPath = subject?.OrgPath ?? access?.ScopePath,
+            AuthorId = access?.UserId,
+            AuthorName = access?.DisplayName,
             OccurredOn = form.OccurredOn is { } occurred && result.Value(occurred) is { Kind: Engine.Expressions.ValueKind.Date } date ? date.AsDate : null,
             Status = RecordStatus.Submitted,
             Data = result.DataJson(),
@@ -113,23 +139,31 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         {
             // The same client id saved concurrently by a retry: answer as the retry would have been answered.
             db.ChangeTracker.Clear();
-            return await CreateAsync(request, cancellationToken);
+            return await CreateAsync(access, request, cancellationToken);
         }
 
         return (View(record, form.Title, subject?.Name), true);
     }
 
-    public async Task<RecordView?> GetAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>A record in the caller's scope (a read of personal health data: logged), or null.</summary>
+    public async Task<RecordView?> GetAsync(AccessInfo access, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
-        return record is null ? null : await ViewAsync(db, record, cancellationToken);
+        var record = await InScope(db, access).AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var view = await ViewAsync(db, record, cancellationToken);
+        await audit.RecordAsync(AuditActions.Read, "record", id.ToString(), $"查看{view.FormTitle}记录{(view.SubjectName is null ? "" : $"（{view.SubjectName}）")}", cancellationToken);
+        return view;
     }
 
-    public async Task<RecordPage> ListAsync(RecordQuery query, CancellationToken cancellationToken)
+    public async Task<RecordPage> ListAsync(AccessInfo access, RecordQuery query, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var records = db.Records.AsNoTracking();
+        var records = InScope(db, access).AsNoTracking();
         if (query.FormId is { } formId)
         {
             records = records.Where(r => r.FormId == formId);
@@ -164,7 +198,18 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
             items.Add(View(row.Record, form?.Title ?? row.Record.FormId, row.SubjectName));
         }
 
+        if (items.Count > 0)
+        {
+            await audit.RecordAsync(AuditActions.Read, "record", null, $"查看服务记录列表：第 {query.Page} 页 {items.Count} 条{(query.FormId is null ? "" : $"（{query.FormId}）")}", cancellationToken);
+        }
+
         return new RecordPage(items, total, query.Page, query.PageSize);
+    }
+
+    private static IQueryable<FormRecord> InScope(JiayiDbContext db, AccessInfo access)
+    {
+        var scope = access.ScopePath;
+        return db.Records.Where(r => r.OrgPath != null && r.OrgPath.StartsWith(scope));
     }
 
     private async Task<RecordView> ViewAsync(JiayiDbContext db, FormRecord record, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Jiayi.Data;
 using Jiayi.Engine.Expressions;
+using Jiayi.Host.Access;
 using Jiayi.Host.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,13 +9,13 @@ namespace Jiayi.Host.Residents;
 /// <summary>A resident as a form page's summary card shows them.</summary>
 public sealed record ResidentSummary(Guid Id, string Name, string Sex, DateOnly BirthDate, int Age, string OrgName);
 
-/// <summary>Finding residents to record a service for. (Full resident management arrives with the residents module.)</summary>
+/// <summary>Finding residents to record a service for. Everything is limited to the caller's data scope.</summary>
 public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> databases, Clock clock)
 {
-    public async Task<IReadOnlyList<ResidentSummary>> SearchAsync(string? text, int take, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ResidentSummary>> SearchAsync(AccessInfo access, string? text, int take, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var residents = db.Residents.AsNoTracking();
+        var residents = ResidentService.InScope(db, access).AsNoTracking();
         if (!string.IsNullOrWhiteSpace(text))
         {
             residents = residents.Where(r => r.Name.Contains(text.Trim()));
@@ -26,10 +27,10 @@ public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> database
         return [.. rows.Select(r => new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), r.OrgName ?? ""))];
     }
 
-    public async Task<ResidentSummary?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<ResidentSummary?> GetAsync(AccessInfo access, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var r = await db.Residents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
+        var r = await ResidentService.InScope(db, access).AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, cancellationToken);
         if (r is null)
         {
             return null;
@@ -39,9 +40,9 @@ public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> database
         return new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), org ?? "");
     }
 
-    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    public async Task<int> CountAsync(AccessInfo access, CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        return await db.Residents.CountAsync(cancellationToken);
+        return await ResidentService.InScope(db, access).CountAsync(cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
 {
     private readonly HttpClient _client = host.Client;
     private readonly JiayiFactory _factory = host.Factory;
+    private readonly TestWorld _world = host.World;
 
     private static readonly string Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Asia/Shanghai")).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
@@ -99,8 +100,8 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
     [Fact]
     public async Task Evaluate_uses_the_subjects_age_for_age_dependent_rules()
     {
-        var elderly = await _factory.AddResidentAsync("测试老人", "男", new DateOnly(1950, 1, 1));
-        var young = await _factory.AddResidentAsync("测试中年", "女", new DateOnly(1975, 1, 1));
+        var elderly = await _factory.AddResidentAsync(_world.TeamA1, "测试老人", "男", new DateOnly(1950, 1, 1));
+        var young = await _factory.AddResidentAsync(_world.TeamA1, "测试中年", "女", new DateOnly(1975, 1, 1));
         var data = Hypertension(145, 85);
         var forElderly = await (await _client.PostAsync("/api/forms/hypertension-followup/evaluate", Http.Json(new { data, subjectId = elderly.Id }))).ReadAsync(HttpStatusCode.OK);
         var forYoung = await (await _client.PostAsync("/api/forms/hypertension-followup/evaluate", Http.Json(new { data, subjectId = young.Id }))).ReadAsync(HttpStatusCode.OK);
@@ -126,7 +127,7 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
     [Fact]
     public async Task A_valid_record_is_saved_and_read_back_with_its_version()
     {
-        var subject = await _factory.AddResidentAsync("王测试", "男", new DateOnly(1958, 5, 6));
+        var subject = await _factory.AddResidentAsync(_world.TeamA1, "王测试", "男", new DateOnly(1958, 5, 6));
         var response = await _client.PostAsync("/api/records", Http.Json(new { formId = "hypertension-followup", subjectId = subject.Id, data = Hypertension() }));
         var created = await response.ReadAsync(HttpStatusCode.Created);
         var id = created["id"]!.GetValue<string>();
@@ -148,7 +149,7 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
     [Fact]
     public async Task Records_are_listed_by_form_and_subject_newest_first_and_paged()
     {
-        var subject = await _factory.AddResidentAsync("列表测试", "女", new DateOnly(1940, 2, 3));
+        var subject = await _factory.AddResidentAsync(_world.TeamA1, "列表测试", "女", new DateOnly(1940, 2, 3));
         for (var i = 0; i < 3; i++)
         {
             var data = new Dictionary<string, object> { ["test_date"] = $"2026-0{i + 1}-15" };

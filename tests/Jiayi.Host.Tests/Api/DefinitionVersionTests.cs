@@ -58,7 +58,7 @@ public abstract class DefinitionVersionTests(Func<Task<TestDatabase>> createData
         JsonNode first;
         await using (var host = new JiayiFactory(_database, definitionsPath: _definitions))
         {
-            using var client = host.CreateClient();
+            using var client = await host.TesterClientAsync();
             first = await SaveAsync(client);
             Assert.Equal(1, first["formVersion"]!.GetValue<int>());
         }
@@ -69,7 +69,7 @@ public abstract class DefinitionVersionTests(Func<Task<TestDatabase>> createData
         await File.WriteAllTextAsync(Phq9File, definition.ToJsonString());
         await using (var host = new JiayiFactory(_database, definitionsPath: _definitions))
         {
-            using var client = host.CreateClient();
+            using var client = await host.TesterClientAsync();
             var latest = await (await client.GetAsync("/api/forms/phq9")).ReadAsync(HttpStatusCode.OK);
             Assert.Equal(2, latest["version"]!.GetValue<int>());
             Assert.Equal("PHQ-9 抑郁症筛查量表", latest["title"]!.GetValue<string>());
@@ -100,7 +100,7 @@ public abstract class DefinitionVersionTests(Func<Task<TestDatabase>> createData
     public async Task A_published_version_cannot_be_changed_in_the_database()
     {
         await using var host = new JiayiFactory(_database, definitionsPath: _definitions);
-        using var client = host.CreateClient();
+        using var client = await host.TesterClientAsync();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.WithDatabaseAsync(async db =>
         {
             var version = await db.FormDefinitions.SingleAsync(d => d.FormId == "phq9" && d.Version == 1);

@@ -52,7 +52,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         Directory.CreateDirectory(Screenshots);
     }
 
-    public async Task<IPage> NewPageAsync(int width = 1366, int height = 900)
+    /// <summary>A new browser context and page, signed in as <paramref name="user"/> (a demo account) unless null.</summary>
+    public async Task<IPage> NewPageAsync(int width = 1366, int height = 900, string? user = "demo-doctor")
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -84,7 +85,22 @@ public sealed class BrowserFixture : IAsyncLifetime
                 }
             }
         };
+        if (user is not null)
+        {
+            await LogInAsync(page, user);
+        }
+
         return page;
+    }
+
+    /// <summary>Signs in through the login page, as a person does.</summary>
+    public static async Task LogInAsync(IPage page, string user, string password = JiayiFactory.AdminPassword)
+    {
+        await page.GotoAsync("account/login");
+        await page.FillAsync("#username", user);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
     }
 
     public async Task DisposeAsync()

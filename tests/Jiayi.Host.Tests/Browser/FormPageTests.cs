@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -129,7 +130,15 @@ public sealed partial class FormPageTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync("");
-        await Assertions.Expect(page.Locator("[data-stat='residents']")).ToHaveTextAsync("20");
+        // The demo doctor sees the residents of their own team, and only those.
+        var teamResidents = await browser.Factory.WithDatabaseAsync(async db =>
+        {
+            var doctor = await db.Users.SingleAsync(u => u.UserName == "demo-doctor");
+            var team = await db.Organizations.SingleAsync(o => o.Id == doctor.TeamId);
+            return await db.Residents.CountAsync(r => r.OrgPath.StartsWith(team.Path));
+        });
+        Assert.InRange(teamResidents, 100, 999);
+        await Assertions.Expect(page.Locator("[data-stat='residents']")).ToHaveTextAsync(teamResidents.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await ShootAsync(page, "workbench");
         await page.GotoAsync("forms");
         await Assertions.Expect(page.Locator("[data-form]")).ToHaveCountAsync(5);

@@ -1,5 +1,4 @@
 using Jiayi.Data;
-using Jiayi.Data.Residents;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +18,13 @@ public sealed class JiayiFactory(TestDatabase database, bool demo = false, strin
         builder.UseSetting("ConnectionStrings:Jiayi", Database.ConnectionString);
         builder.UseSetting("Definitions:Path", definitionsPath ?? Repo.Path("definitions"));
         builder.UseSetting("Demo:Enabled", demo ? "true" : "false");
+        builder.UseSetting("JIAYI_ADMIN_PASSWORD", AdminPassword);
+        builder.UseSetting("Security:EncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        builder.UseSetting("Security:HashKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
     }
+
+    /// <summary>The password of admin and the demo accounts in tests.</summary>
+    public const string AdminPassword = "Xy-Passw0rd!2026";
 
     public async Task<T> WithDatabaseAsync<T>(Func<JiayiDbContext, Task<T>> work)
     {
@@ -27,14 +32,6 @@ public sealed class JiayiFactory(TestDatabase database, bool demo = false, strin
         var db = scope.ServiceProvider.GetRequiredService<JiayiDbContext>();
         return await work(db);
     }
-
-    public Task<Resident> AddResidentAsync(string name, string sex, DateOnly birthDate) => WithDatabaseAsync(async db =>
-    {
-        var resident = new Resident { Name = name, Sex = sex, BirthDate = birthDate, OrgId = Guid.Empty, OrgPath = "/test/" };
-        db.Residents.Add(resident);
-        await db.SaveChangesAsync();
-        return resident;
-    });
 
     public Task<int> RecordCountAsync() => WithDatabaseAsync(db => db.Records.CountAsync());
 }
@@ -46,7 +43,10 @@ public abstract class HostFixture : IAsyncLifetime
 
     public JiayiFactory Factory { get; private set; } = default!;
 
+    /// <summary>A client signed in as <c>tester</c>: every permission, scope the whole city.</summary>
     public HttpClient Client { get; private set; } = default!;
+
+    public TestWorld World { get; private set; } = default!;
 
     protected abstract Task<TestDatabase> CreateDatabaseAsync();
 
@@ -54,7 +54,8 @@ public abstract class HostFixture : IAsyncLifetime
     {
         _database = await CreateDatabaseAsync();
         Factory = new JiayiFactory(_database);
-        Client = Factory.CreateClient();
+        World = await TestWorld.CreateAsync(Factory);
+        Client = await Factory.TesterClientAsync();
     }
 
     public async Task DisposeAsync()

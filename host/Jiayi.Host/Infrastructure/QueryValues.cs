@@ -1,0 +1,74 @@
+using System.Globalization;
+using Jiayi.Engine.Forms;
+
+namespace Jiayi.Host.Infrastructure;
+
+/// <summary>Reading list filters from the query string: every bad value becomes a Chinese error at its name, never a 500.</summary>
+public static class QueryValues
+{
+    public static void RejectUnknown(IQueryCollection query, IReadOnlyCollection<string> allowed, List<ValidationError> errors)
+    {
+        foreach (var key in query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal)))
+        {
+            errors.Add(new ValidationError("/" + key, ErrorCodes.UnknownField, $"未知的查询参数“{key}”，可用：{string.Join("、", allowed)}"));
+        }
+    }
+
+    /// <summary>A trimmed value, or null when absent or empty.</summary>
+    public static string? Text(IQueryCollection query, string name)
+    {
+        var text = query[name].ToString().Trim();
+        return text.Length > 0 ? text : null;
+    }
+
+    public static int Whole(IQueryCollection query, string name, string label, int fallback, int min, int max, List<ValidationError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 {min}～{max} 之间的整数"));
+            return fallback;
+        }
+
+        return number;
+    }
+
+    public static Guid? Id(IQueryCollection query, string name, string label, List<ValidationError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!System.Guid.TryParse(text, out var id))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效的编号（GUID）"));
+            return null;
+        }
+
+        return id;
+    }
+
+    public static DateOnly? Date(IQueryCollection query, string name, string label, List<ValidationError> errors)
+    {
+        var text = query[name].ToString();
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (!JsonValues.TryParseDate(text, out var date))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Format, $"{label}应为有效日期，格式 yyyy-MM-dd"));
+            return null;
+        }
+
+        return date;
+    }
+}
