@@ -1,3 +1,4 @@
+using Jiayi.Host.Audit;
 using Jiayi.Host.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -7,6 +8,12 @@ builder.WebHost.UseStaticWebAssets();
 builder.AddJiayi();
 
 var app = builder.Build();
+if (args.Contains(AuditCommand.Name))
+{
+    Environment.ExitCode = await AuditCommand.VerifyAsync(app.Services, Console.Out);
+    return;
+}
+
 await app.InitializeJiayiAsync();
 app.UseJiayi();
 app.Lifetime.ApplicationStarted.Register(() =>

@@ -123,7 +123,9 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
 
         var previous = await db.AuditLog.AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(cancellationToken) ?? AuditChain.Genesis;
         var actor = AuditContext.Current;
+        // Hashed as stored: PostgreSQL keeps whole microseconds, and verification recomputes from the stored time.
         var now = time.GetUtcNow().UtcDateTime;
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
         foreach (var draft in drafts)
         {
             var summary = draft.Summary.Length > 4000 ? draft.Summary[..4000] : draft.Summary;
@@ -169,7 +171,7 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
             var action = Action(entry.State);
             var what = name is null ? typeName : $"{typeName}“{name}”";
             var summary = entry.State == EntityState.Modified
-                ? $"修改{what}：{string.Join("、", entry.Properties.Where(p => p.IsModified && !AuditNames.IsBookkeeping(p.Metadata.Name)).Select(p => AuditNames.Property(p.Metadata.Name)))}"
+                ? $"修改{what}：{string.Join("、", Changed(entry).Where(p => !AuditNames.IsBookkeeping(p.Metadata.Name)).Select(p => AuditNames.Property(p.Metadata.Name)).Distinct())}"
                 : $"{AuditActions.Names[action]}{what}";
             yield return new AuditDraft(action, type, id, summary);
         }
@@ -182,9 +184,15 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         ImportJob when entry.State == EntityState.Modified => true,
         // Identity refreshes the security stamp or lockout counters on every sign-in: the sign-in itself is logged.
         Jiayi.Data.Access.AppUser when entry.State == EntityState.Modified
-            && entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name is "AccessFailedCount" or "LockoutEnd" or "ConcurrencyStamp") => true,
+            && Changed(entry).All(p => p.Metadata.Name is "AccessFailedCount" or "LockoutEnd" or "ConcurrencyStamp") => true,
+        // Marked modified without a value changing (UserManager.UpdateAsync marks every column): nothing to log.
+        _ when entry.State == EntityState.Modified && !Changed(entry).Any() => true,
         _ => false,
     };
+
+    /// <summary>The properties whose value really changed (not merely marked modified), by each property's own comparer.</summary>
+    private static IEnumerable<PropertyEntry> Changed(EntityEntry entry) =>
+        entry.Properties.Where(p => p.IsModified && !p.Metadata.GetValueComparer().Equals(p.OriginalValue, p.CurrentValue));
 
     private static string Action(EntityState state) => state switch
     {

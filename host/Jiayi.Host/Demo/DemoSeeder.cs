@@ -86,7 +86,9 @@ public sealed partial class DemoSeeder(
                 var village = Node($"{area.DivisionCode}{(name.EndsWith("社区", StringComparison.Ordinal) ? "0" : "2")}{v + 1:00}", name, OrganizationKinds.Division, township, level: "村");
                 db.Organizations.Add(village);
                 villages[area.DivisionCode].Add(village);
-                db.Organizations.Add(Node($"C{village.Code}", $"{area.Name[..^2]}{name}卫生室", OrganizationKinds.Institution, village, level: "未定级", category: "村卫生室", address: $"{county.Name}{area.Name}{name}"));
+                var community = name.EndsWith("社区", StringComparison.Ordinal);
+                db.Organizations.Add(Node($"C{village.Code}", community ? $"{name}卫生服务站" : $"{name}卫生室", OrganizationKinds.Institution, village,
+                    level: "未定级", category: community ? "社区卫生服务站" : "村卫生室", address: $"{county.Name}{area.Name}{name}"));
             }
         }
 

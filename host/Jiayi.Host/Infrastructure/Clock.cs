@@ -11,4 +11,7 @@ public sealed class Clock(TimeProvider time, JiayiOptions options)
 
     /// <summary>A stored UTC time as the users read it.</summary>
     public DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
+
+    /// <summary>The UTC instant a day starts where the users are: day filters on stored UTC times.</summary>
+    public DateTime StartOfDayUtc(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), _zone);
 }

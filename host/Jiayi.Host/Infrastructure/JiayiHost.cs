@@ -6,6 +6,7 @@ using Jiayi.Host.Audit;
 using Jiayi.Host.Components;
 using Jiayi.Host.Demo;
 using Jiayi.Host.Forms;
+using Jiayi.Host.Organizations;
 using Jiayi.Host.Parameters;
 using Jiayi.Host.Records;
 using Jiayi.Host.Residents;
@@ -38,6 +39,14 @@ public static class JiayiHost
         services.AddSingleton<RecordService>();
         services.AddSingleton<ResidentService>();
         services.AddSingleton<ResidentDirectory>();
+        services.AddSingleton<ResidentImport>();
+        services.AddHostedService<ResidentImportWorker>();
+        services.AddSingleton<OrganizationService>();
+        services.AddSingleton<TeamMemberService>();
+        services.AddSingleton<ResidentLookups>();
+        services.AddScoped<UserService>();
+        services.AddSingleton<RoleService>();
+        services.AddSingleton<UserGroupService>();
         services.AddScoped<AccessBootstrap>();
         services.AddScoped<DemoSeeder>();
         services.AddHttpContextAccessor();
@@ -118,6 +127,11 @@ public static class JiayiHost
         api.MapFormEndpoints();
         api.MapRecordEndpoints();
         api.MapResidentEndpoints();
+        api.MapResidentImportEndpoints();
+        api.MapOrganizationEndpoints();
+        api.MapUserEndpoints();
+        api.MapParameterEndpoints();
+        api.MapAuditEndpoints();
 
         app.MapAccountEndpoints();
         app.MapStaticAssets();

@@ -65,19 +65,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         var checkedInput = await CheckAsync(db, access, input, null, cancellationToken);
-        var resident = new Resident
-        {
-            Name = checkedInput.Name,
-            Sex = checkedInput.Sex,
-            BirthDate = checkedInput.BirthDate,
-            IdNumberCipher = protector.Encrypt(checkedInput.IdNumber),
-            IdNumberHash = protector.Hash(checkedInput.IdNumber),
-            IdNumberMasked = ChineseIdNumber.Mask(checkedInput.IdNumber),
-            OrgId = checkedInput.Org.Id,
-            OrgPath = checkedInput.Org.Path,
-            CreatedAt = clock.UtcNow,
-            UpdatedAt = clock.UtcNow,
-        };
+        var resident = NewResident(protector, checkedInput.Name, checkedInput.IdNumber, checkedInput.Sex, checkedInput.BirthDate, checkedInput.Org, clock.UtcNow);
         Apply(resident, checkedInput);
         db.Residents.Add(resident);
         await SetHeadAsync(db, resident, cancellationToken);
@@ -225,56 +213,16 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
     private async Task<CheckedInput> CheckAsync(JiayiDbContext db, AccessInfo access, ResidentInput input, Resident? existing, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>();
-        var name = input.Name?.Trim();
-        if (string.IsNullOrEmpty(name))
-        {
-            errors.Add(new ValidationError("/name", ErrorCodes.Required, "请填写姓名"));
-        }
-        else if (name.Length > 50)
-        {
-            errors.Add(new ValidationError("/name", ErrorCodes.MaxLength, "姓名不能超过 50 个字"));
-        }
-
-        var id = ChineseIdNumber.Parse(input.IdNumber, clock.Today);
-        if (!id.IsValid)
-        {
-            errors.Add(new ValidationError("/idNumber", id.ErrorCode ?? ErrorCodes.Format, id.Error ?? "身份证号无效"));
-        }
-        else
-        {
-            if (input.Sex is { } sex && sex != id.Sex)
-            {
-                errors.Add(new ValidationError("/sex", "mismatch", $"性别“{sex}”与身份证号不符（身份证号显示为{id.Sex}）"));
-            }
-
-            if (input.BirthDate is { } birth && birth != id.BirthDate)
-            {
-                errors.Add(new ValidationError("/birthDate", "mismatch", $"出生日期 {birth:yyyy-MM-dd} 与身份证号不符（身份证号显示为 {id.BirthDate:yyyy-MM-dd}）"));
-            }
-        }
-
-        var phone = input.Phone?.Trim();
-        if (string.IsNullOrEmpty(phone))
-        {
-            phone = null;
-        }
-        else if (!IsPhone(phone))
-        {
-            errors.Add(new ValidationError("/phone", ErrorCodes.Format, "电话号码格式不正确：手机号为 11 位数字，座机可含区号和“-”"));
-        }
-
+        var name = ResidentRules.Name(input.Name, errors);
+        var id = ResidentRules.IdNumber(input.IdNumber, input.Sex, input.BirthDate, clock.Today, errors);
+        var phone = ResidentRules.Phone(input.Phone, errors);
         var org = await OrgAsync(db, access, input.OrgId ?? existing?.OrgId, errors, cancellationToken);
         if (input.AddressDivisionId is { } division && !await db.Organizations.AnyAsync(o => o.Id == division && o.Kind == OrganizationKinds.Division, cancellationToken))
         {
             errors.Add(new ValidationError("/addressDivisionId", "not-found", "住址所在的行政区划不存在"));
         }
 
-        var detail = input.AddressDetail?.Trim();
-        if (detail is { Length: > 200 })
-        {
-            errors.Add(new ValidationError("/addressDetail", ErrorCodes.MaxLength, "详细地址不能超过 200 个字"));
-        }
-
+        var detail = ResidentRules.AddressDetail(input.AddressDetail, errors);
         if (input.HouseholdId is { } household)
         {
             var scope = access.ScopePath;
@@ -289,29 +237,8 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
             }
         }
 
-        if (input.RelationToHead is { } relation && !KeyPopulations.Relations.Contains(relation))
-        {
-            errors.Add(new ValidationError("/relationToHead", ErrorCodes.Enum, $"与户主关系应为：{string.Join("、", KeyPopulations.Relations)}"));
-        }
-
-        var tags = new List<string>();
-        for (var i = 0; i < (input.Tags?.Count ?? 0); i++)
-        {
-            var tag = input.Tags![i];
-            if (tag is KeyPopulations.Elderly or KeyPopulations.Child)
-            {
-                errors.Add(new ValidationError($"/tags/{i}", ErrorCodes.Enum, $"“{KeyPopulations.NameOf(tag)}”由出生日期自动判断，不能手工设置"));
-            }
-            else if (!KeyPopulations.Recorded.Contains(tag))
-            {
-                errors.Add(new ValidationError($"/tags/{i}", ErrorCodes.Enum, $"未知的重点人群“{tag}”"));
-            }
-            else if (!tags.Contains(tag))
-            {
-                tags.Add(tag);
-            }
-        }
-
+        ResidentRules.RelationToHead(input.RelationToHead, errors);
+        var tags = ResidentRules.Tags(input.Tags, errors);
         if (errors.Count > 0)
         {
             throw ProblemException.Invalid(errors);
@@ -331,22 +258,28 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
             return null;
         }
 
-        if (org.Kind is not (OrganizationKinds.Institution or OrganizationKinds.Team))
-        {
-            errors.Add(new ValidationError("/orgId", ErrorCodes.Enum, $"“{org.Name}”不是医疗机构或家庭医生团队：居民须由机构或团队管理"));
-            return null;
-        }
-
-        return org;
+        return ResidentRules.CanManage(org, errors) ? org : null;
     }
 
-    private static bool IsPhone(string phone) =>
-        (phone.Length == 11 && phone[0] == '1' && phone.All(char.IsAsciiDigit))
-        || (phone.Length is >= 7 and <= 20 && phone.All(c => char.IsAsciiDigit(c) || c == '-') && phone.Count(char.IsAsciiDigit) >= 7);
-
-    private void Apply(Resident resident, CheckedInput input)
+    /// <summary>A new resident with the ID number encrypted, hashed and masked: the API and the batch import make them alike.</summary>
+    internal static Resident NewResident(FieldProtector protector, string name, string idNumber, string sex, DateOnly birthDate, Organization org, DateTime now) => new()
     {
-        if (input.Phone is { } phone)
+        Name = name,
+        Sex = sex,
+        BirthDate = birthDate,
+        IdNumberCipher = protector.Encrypt(idNumber),
+        IdNumberHash = protector.Hash(idNumber),
+        IdNumberMasked = ChineseIdNumber.Mask(idNumber),
+        OrgId = org.Id,
+        OrgPath = org.Path,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>Stores a phone number encrypted, with the hash and mask of its digits (searchable however it was typed).</summary>
+    internal static void SetPhone(Resident resident, string? phone, FieldProtector protector)
+    {
+        if (phone is not null)
         {
             var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
             resident.PhoneCipher = protector.Encrypt(phone);
@@ -359,7 +292,11 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
             resident.PhoneHash = null;
             resident.PhoneMasked = null;
         }
+    }
 
+    private void Apply(Resident resident, CheckedInput input)
+    {
+        SetPhone(resident, input.Phone, protector);
         resident.AddressDivisionId = input.AddressDivisionId;
         resident.AddressDetail = input.AddressDetail;
         resident.HouseholdId = input.HouseholdId;
