@@ -199,113 +199,28 @@ public static class UserEndpoints
 
     private static Guid ParseId(string id, Func<string, ProblemException> notFound) => Guid.TryParse(id, out var guid) ? guid : throw notFound(id);
 
-    private static async Task<UserInput> ReadUserAsync(HttpRequest request, string[] properties, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, properties, errors);
-        var input = new UserInput(
+    private static Task<UserInput> ReadUserAsync(HttpRequest request, string[] properties, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, properties, (root, errors) => new UserInput(
             RequestJson.OptionalString(root, "userName", "用户名 userName", errors),
             RequestJson.OptionalString(root, "displayName", "姓名 displayName", errors),
             RequestJson.OptionalString(root, "userType", "用户类型 userType", errors),
             RequestJson.OptionalGuid(root, "orgId", "所属机构 orgId", errors),
             RequestJson.OptionalGuid(root, "teamId", "团队 teamId", errors),
-            OptionalGuids(root, "roleIds", "角色 roleIds", errors),
+            RequestJson.OptionalGuids(root, "roleIds", "角色 roleIds", errors),
             RequestJson.OptionalString(root, "password", "密码 password", errors),
-            OptionalBool(root, "isActive", "启用状态 isActive", errors));
-        if (errors.Count > 0)
-        {
-            throw ProblemException.Invalid(errors);
-        }
+            RequestJson.OptionalBool(root, "isActive", "启用状态 isActive", errors)), ct);
 
-        return input;
-    }
-
-    private static async Task<RoleInput> ReadRoleAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, RoleProperties, errors);
-        var input = new RoleInput(
+    private static Task<RoleInput> ReadRoleAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, RoleProperties, (root, errors) => new RoleInput(
             RequestJson.OptionalString(root, "name", "角色名称 name", errors),
             RequestJson.OptionalString(root, "description", "说明 description", errors),
             RequestJson.OptionalStrings(root, "permissions", "权限 permissions", errors),
-            OptionalBool(root, "requiresTwoFactor", "须两步验证 requiresTwoFactor", errors));
-        if (errors.Count > 0)
-        {
-            throw ProblemException.Invalid(errors);
-        }
+            RequestJson.OptionalBool(root, "requiresTwoFactor", "须两步验证 requiresTwoFactor", errors)), ct);
 
-        return input;
-    }
-
-    private static async Task<UserGroupInput> ReadGroupAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, GroupProperties, errors);
-        var input = new UserGroupInput(
+    private static Task<UserGroupInput> ReadGroupAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, GroupProperties, (root, errors) => new UserGroupInput(
             RequestJson.OptionalString(root, "name", "用户组名称 name", errors),
             RequestJson.OptionalString(root, "description", "说明 description", errors),
-            OptionalGuids(root, "roleIds", "角色 roleIds", errors),
-            OptionalGuids(root, "userIds", "成员 userIds", errors));
-        if (errors.Count > 0)
-        {
-            throw ProblemException.Invalid(errors);
-        }
-
-        return input;
-    }
-
-    private static bool? OptionalBool(JsonElement body, string name, string label, List<ValidationError> errors)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-        {
-            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 true 或 false"));
-            return null;
-        }
-
-        return value.GetBoolean();
-    }
-
-    /// <summary>An array of ids; each bad item is an error at its own index.</summary>
-    private static List<Guid>? OptionalGuids(JsonElement body, string name, string label, List<ValidationError> errors)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为编号数组"));
-            return null;
-        }
-
-        var ids = new List<Guid>();
-        var index = 0;
-        foreach (var item in value.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var id))
-            {
-                ids.Add(id);
-            }
-            else
-            {
-                errors.Add(new ValidationError($"/{name}/{index}", ErrorCodes.Format, $"{label}的每一项应为有效的编号（GUID）"));
-            }
-
-            index++;
-        }
-
-        return ids;
-    }
+            RequestJson.OptionalGuids(root, "roleIds", "角色 roleIds", errors),
+            RequestJson.OptionalGuids(root, "userIds", "成员 userIds", errors)), ct);
 }

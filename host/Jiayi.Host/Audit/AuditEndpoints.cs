@@ -1,12 +1,8 @@
-using Jiayi.Data;
 using Jiayi.Data.Audit;
 using Jiayi.Engine.Forms;
 using Jiayi.Host.Access;
 using Jiayi.Host.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using MiniExcelLibs;
-using MiniExcelLibs.Attributes;
 
 namespace Jiayi.Host.Audit;
 
@@ -18,7 +14,6 @@ public static class AuditEndpoints
 
     public const int MaxPageSize = 100;
 
-    public const int MaxExportRows = 100_000;
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder api)
     {
@@ -30,28 +25,11 @@ public static class AuditEndpoints
             .WithSummary("系统日志（管辖范围内的机构的用户所为，及本人所为；最新在前，分页）：可按 entityType、entityId、user（用户名）、action、from、to（yyyy-MM-dd，北京时间，含当日）筛选")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        audit.MapGet("/export", async Task<FileContentHttpResult> (HttpContext http, AuditLog log, IDbContextFactory<JiayiDbContext> databases, Clock clock, CancellationToken ct) =>
+        audit.MapGet("/export", async Task<FileContentHttpResult> (HttpContext http, AuditExport export, Clock clock, CancellationToken ct) =>
             {
                 var query = ParseQuery(http.Request.Query, FilterParameters, clock);
-                var entries = await log.ExportAsync(await http.AccessAsync(), query, MaxExportRows + 1, ct);
-                if (entries.Count > MaxExportRows)
-                {
-                    throw new ProblemException(StatusCodes.Status400BadRequest, "export-too-large", "导出条数过多", $"符合条件的日志超过 {MaxExportRows:N0} 条，请缩小时间范围或增加筛选条件后再导出");
-                }
-
-                // The organisation's name rather than its path of codes.
-                var paths = entries.Select(e => e.OrgPath).OfType<string>().Distinct().ToList();
-                Dictionary<string, string> names;
-                await using (var db = await databases.CreateDbContextAsync(ct))
-                {
-                    names = await db.Organizations.Where(o => paths.Contains(o.Path)).ToDictionaryAsync(o => o.Path, o => o.Name, ct);
-                }
-
-                List<AuditRow> rows = [.. entries.Select(e => new AuditRow(e, e.OrgPath is { } path ? names.GetValueOrDefault(path, path) : null, clock))];
-                using var stream = new MemoryStream();
-                await stream.SaveAsAsync(rows, sheetName: "系统日志", cancellationToken: ct);
-                await log.RecordAsync(AuditActions.Export, "audit", null, $"导出系统日志 {entries.Count} 条{Describe(http.Request.Query)}", ct);
-                return TypedResults.File(stream.ToArray(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", $"系统日志-{clock.Today:yyyyMMdd}.xlsx");
+                var workbook = await export.WorkbookAsync(await http.AccessAsync(), query, Describe(http.Request.Query), ct);
+                return TypedResults.File(workbook, AuditExport.ContentType, export.FileName());
             })
             .RequirePermission(AuditPermissions.Export)
             .WithSummary("导出系统日志为 Excel（筛选条件同列表，至多 100,000 条）；导出本身记入日志")
@@ -96,38 +74,5 @@ public static class AuditEndpoints
     {
         var filters = FilterParameters.Where(p => QueryValues.Text(query, p) is not null).Select(p => $"{p}={QueryValues.Text(query, p)}").ToList();
         return filters.Count == 0 ? "" : $"（筛选：{string.Join("，", filters)}）";
-    }
-
-    /// <summary>One row of the exported sheet, with Chinese headers; the time as the users read it.</summary>
-    private sealed class AuditRow(AuditView entry, string? orgName, Clock clock)
-    {
-        [ExcelColumnName("时间")]
-        [ExcelColumnWidth(20)]
-        public string Time { get; } = clock.ToLocal(entry.Time).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-
-        [ExcelColumnName("用户")]
-        public string? User { get; } = entry.UserName;
-
-        [ExcelColumnName("机构")]
-        [ExcelColumnWidth(30)]
-        public string? Org { get; } = orgName;
-
-        [ExcelColumnName("IP")]
-        [ExcelColumnWidth(16)]
-        public string? Ip { get; } = entry.Ip;
-
-        [ExcelColumnName("操作")]
-        public string Action { get; } = entry.ActionName;
-
-        [ExcelColumnName("对象类型")]
-        public string EntityType { get; } = entry.EntityTypeName;
-
-        [ExcelColumnName("对象编号")]
-        [ExcelColumnWidth(38)]
-        public string? EntityId { get; } = entry.EntityId;
-
-        [ExcelColumnName("摘要")]
-        [ExcelColumnWidth(80)]
-        public string Summary { get; } = entry.Summary;
     }
 }

@@ -10,6 +10,7 @@ using Jiayi.Host.Access;
 using Jiayi.Host.Forms;
 using Jiayi.Host.Infrastructure;
 using Jiayi.Host.Records;
+using Jiayi.Host.Residents;
 using Jiayi.Host.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -195,27 +196,13 @@ public sealed partial class DemoSeeder(
                 var idNumber = IdNumber(region, birth, male, random, usedIds);
                 var phone = age >= 16 ? Phone(random) : null;
                 var name = memberSurname + (male ? MaleNames : FemaleNames)[random.Next(MaleNames.Length)];
-                var resident = new Resident
-                {
-                    Name = name,
-                    Sex = male ? ChineseIdNumber.Male : ChineseIdNumber.Female,
-                    BirthDate = birth,
-                    IdNumberCipher = protector.Encrypt(idNumber),
-                    IdNumberHash = protector.Hash(idNumber),
-                    IdNumberMasked = ChineseIdNumber.Mask(idNumber),
-                    PhoneCipher = phone is null ? null : protector.Encrypt(phone),
-                    PhoneHash = phone is null ? null : protector.Hash(phone),
-                    PhoneMasked = phone is null ? null : ChineseIdNumber.MaskPhone(phone),
-                    AddressDivisionId = household.AddressDivisionId,
-                    AddressDetail = household.AddressDetail,
-                    HouseholdId = household.Id,
-                    RelationToHead = relation,
-                    OrgId = team.Id,
-                    OrgPath = team.Path,
-                    Tags = Tags(age, male, random),
-                    CreatedAt = clock.UtcNow,
-                    UpdatedAt = clock.UtcNow,
-                };
+                var resident = ResidentService.NewResident(protector, name, idNumber, male ? ChineseIdNumber.Male : ChineseIdNumber.Female, birth, team, clock.UtcNow);
+                ResidentService.SetPhone(resident, phone, protector);
+                resident.AddressDivisionId = household.AddressDivisionId;
+                resident.AddressDetail = household.AddressDetail;
+                resident.HouseholdId = household.Id;
+                resident.RelationToHead = relation;
+                resident.Tags = Tags(age, male, random);
                 if (relation == "户主")
                 {
                     household.HeadResidentId = resident.Id;

@@ -33,6 +33,7 @@ public static class JiayiHost
         services.AddSingleton(SystemParameters.LoadCatalog(options.DefinitionsPath));
         services.AddSingleton<SystemParameters>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditExport>();
         services.AddSingleton<CompiledFormCache>();
         services.AddSingleton<FormCatalog>();
         services.AddSingleton<DefinitionImporter>();
@@ -127,6 +128,7 @@ public static class JiayiHost
         api.MapFormEndpoints();
         api.MapRecordEndpoints();
         api.MapResidentEndpoints();
+        api.MapHouseholdEndpoints();
         api.MapResidentImportEndpoints();
         api.MapOrganizationEndpoints();
         api.MapUserEndpoints();

@@ -185,4 +185,67 @@ public static class RequestJson
 
         return items;
     }
+
+    /// <summary>
+    /// Reads a JSON object body: unknown properties refused, the properties bound by <paramref name="bind"/>
+    /// (which adds type errors at their paths); any error is a 400 before the caller's rules run.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, IReadOnlyCollection<string> allowed, Func<JsonElement, List<ValidationError>, T> bind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        using var body = await ReadObjectAsync(request, cancellationToken);
+        var errors = new List<ValidationError>();
+        RejectUnknown(body.RootElement, allowed, errors);
+        var value = bind(body.RootElement, errors);
+        return errors.Count > 0 ? throw ProblemException.Invalid(errors) : value;
+    }
+
+    public static bool? OptionalBool(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 true 或 false"));
+            return null;
+        }
+
+        return value.GetBoolean();
+    }
+
+    /// <summary>An array of ids; each bad item is an error at its own index.</summary>
+    public static List<Guid>? OptionalGuids(JsonElement body, string name, string label, List<ValidationError> errors)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为编号数组"));
+            return null;
+        }
+
+        var ids = new List<Guid>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String && Guid.TryParse(item.GetString(), out var id))
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                errors.Add(new ValidationError($"/{name}/{index}", ErrorCodes.Format, $"{label}的每一项应为有效的编号（GUID）"));
+            }
+
+            index++;
+        }
+
+        return ids;
+    }
 }

@@ -178,13 +178,8 @@ public static class OrganizationEndpoints
         return errors.Count > 0 ? throw ProblemException.Invalid(errors) : new OrganizationQuery(kind, parentId, q, page, pageSize);
     }
 
-    private static async Task<OrganizationInput> ReadAsync(HttpRequest request, string[] properties, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, properties, errors);
-        var input = new OrganizationInput(
+    private static Task<OrganizationInput> ReadAsync(HttpRequest request, string[] properties, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, properties, (root, errors) => new OrganizationInput(
             RequestJson.OptionalString(root, "kind", "类型 kind", errors),
             RequestJson.OptionalString(root, "code", "代码 code", errors),
             RequestJson.OptionalString(root, "name", "名称 name", errors),
@@ -195,40 +190,13 @@ public static class OrganizationEndpoints
             RequestJson.OptionalString(root, "address", "地址 address", errors),
             RequestJson.OptionalString(root, "contactPerson", "联系人 contactPerson", errors),
             RequestJson.OptionalString(root, "contactPhone", "联系电话 contactPhone", errors),
-            OptionalBool(root, "isActive", "启用状态 isActive", errors));
+            RequestJson.OptionalBool(root, "isActive", "启用状态 isActive", errors)), ct);
 
-        // Type errors first: the rules run on well-typed input only, so nothing is reported twice.
-        return errors.Count > 0 ? throw ProblemException.Invalid(errors) : input;
-    }
-
-    private static async Task<TeamMemberInput> ReadMemberAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, MemberProperties, errors);
-        var input = new TeamMemberInput(
+    private static Task<TeamMemberInput> ReadMemberAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, MemberProperties, (root, errors) => new TeamMemberInput(
             RequestJson.OptionalString(root, "name", "姓名 name", errors),
             RequestJson.OptionalString(root, "role", "团队角色 role", errors),
-            OptionalBool(root, "isLeader", "是否队长 isLeader", errors),
+            RequestJson.OptionalBool(root, "isLeader", "是否队长 isLeader", errors),
             RequestJson.OptionalString(root, "phone", "电话 phone", errors),
-            RequestJson.OptionalGuid(root, "userId", "用户 userId", errors));
-        return errors.Count > 0 ? throw ProblemException.Invalid(errors) : input;
-    }
-
-    private static bool? OptionalBool(JsonElement body, string name, string label, List<ValidationError> errors)
-    {
-        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-        {
-            return value.GetBoolean();
-        }
-
-        errors.Add(new ValidationError("/" + name, ErrorCodes.Type, $"{label}应为 true 或 false"));
-        return null;
-    }
+            RequestJson.OptionalGuid(root, "userId", "用户 userId", errors)), ct);
 }

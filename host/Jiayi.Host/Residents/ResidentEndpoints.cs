@@ -88,17 +88,20 @@ public static class ResidentEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
+    public static void MapHouseholdEndpoints(this IEndpointRouteBuilder api) =>
+        api.MapGet("/households/{id}", async Task<Ok<HouseholdView>> (string id, HttpContext http, ResidentService service, CancellationToken ct) =>
+                TypedResults.Ok(await service.HouseholdAsync(await http.AccessAsync(), Guid.TryParse(id, out var guid) ? guid : Guid.Empty, ct)))
+            .RequirePermission(ResidentPermissions.Read)
+            .WithTags("居民")
+            .WithSummary("家庭：户主与成员（身份证号脱敏）。登记户主（relationToHead 为“户主”且不带 householdId）时自动建立家庭，其他成员以 householdId 加入")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
     private static Guid ParseId(string id) => Guid.TryParse(id, out var guid)
         ? guid
         : throw new ProblemException(StatusCodes.Status404NotFound, "resident-not-found", "居民不存在", $"没有编号为“{id}”的居民，或不在您的管辖范围内");
 
-    private static async Task<ResidentInput> ReadAsync(HttpRequest request, CancellationToken ct)
-    {
-        using var body = await RequestJson.ReadObjectAsync(request, ct);
-        var root = body.RootElement;
-        var errors = new List<ValidationError>();
-        RequestJson.RejectUnknown(root, Properties, errors);
-        var input = new ResidentInput(
+    private static Task<ResidentInput> ReadAsync(HttpRequest request, CancellationToken ct) =>
+        RequestJson.ReadAsync(request, Properties, (root, errors) => new ResidentInput(
             RequestJson.OptionalString(root, "name", "姓名 name", errors),
             RequestJson.OptionalString(root, "idNumber", "身份证号 idNumber", errors),
             RequestJson.OptionalString(root, "phone", "电话 phone", errors),
@@ -109,13 +112,5 @@ public static class ResidentEndpoints
             RequestJson.OptionalGuid(root, "householdId", "家庭 householdId", errors),
             RequestJson.OptionalString(root, "relationToHead", "与户主关系 relationToHead", errors),
             RequestJson.OptionalGuid(root, "orgId", "管理机构 orgId", errors),
-            RequestJson.OptionalStrings(root, "tags", "重点人群 tags", errors));
-        if (errors.Count > 0)
-        {
-            // Type errors first: the field checks run on well-typed input only, so nothing is reported twice.
-            throw ProblemException.Invalid(errors);
-        }
-
-        return input;
-    }
+            RequestJson.OptionalStrings(root, "tags", "重点人群 tags", errors)), ct);
 }

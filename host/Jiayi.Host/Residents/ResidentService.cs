@@ -52,6 +52,9 @@ public sealed record ResidentView(
 /// <summary>The full identifiers, for users allowed to see them; every read is logged.</summary>
 public sealed record ResidentIdentifiers(Guid Id, string IdNumber, string? Phone);
 
+/// <summary>A household (家庭): its head and members as lists show residents.</summary>
+public sealed record HouseholdView(Guid Id, Guid? HeadResidentId, string? HeadName, string? Address, IReadOnlyList<ResidentView> Members);
+
 public sealed record ResidentPage(IReadOnlyList<ResidentView> Items, int Total, int Page, int PageSize);
 
 /// <summary>
@@ -162,11 +165,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
 
         var total = await residents.CountAsync(cancellationToken);
         var rows = await residents.OrderBy(r => r.Name).ThenBy(r => r.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(cancellationToken);
-        var views = new List<ResidentView>(rows.Count);
-        foreach (var row in rows)
-        {
-            views.Add(await ViewAsync(db, row, cancellationToken));
-        }
+        var views = await ViewsAsync(db, rows, cancellationToken);
 
         var searched = string.IsNullOrEmpty(term) ? "" : $"，查询“{MaskTerm(term)}”";
         await audit.RecordAsync(AuditActions.Read, "resident", null, $"查看居民列表：第 {page} 页 {rows.Count} 人{searched}", cancellationToken);
@@ -226,9 +225,14 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
         if (input.HouseholdId is { } household)
         {
             var scope = access.ScopePath;
-            if (!await db.Households.AnyAsync(h => h.Id == household && h.OrgPath.StartsWith(scope), cancellationToken))
+            var found = await db.Households.AsNoTracking().Where(h => h.Id == household && h.OrgPath.StartsWith(scope)).Select(h => new { h.HeadResidentId }).SingleOrDefaultAsync(cancellationToken);
+            if (found is null)
             {
                 errors.Add(new ValidationError("/householdId", "not-found", "家庭不存在或不在您的管辖范围内"));
+            }
+            else if (input.RelationToHead == Head && found.HeadResidentId is { } head && head != existing?.Id)
+            {
+                errors.Add(new ValidationError("/relationToHead", "conflict", "该家庭已有户主：一个家庭只能有一位户主"));
             }
 
             if (input.RelationToHead is null)
@@ -244,7 +248,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
             throw ProblemException.Invalid(errors);
         }
 
-        return new CheckedInput(name!, id.Normalized!, id.Sex!, id.BirthDate!.Value, phone, org!, input.AddressDivisionId, detail, input.HouseholdId, input.HouseholdId is null ? null : input.RelationToHead, tags);
+        return new CheckedInput(name!, id.Normalized!, id.Sex!, id.BirthDate!.Value, phone, org!, input.AddressDivisionId, detail, input.HouseholdId, input.HouseholdId is null && input.RelationToHead != Head ? null : input.RelationToHead, tags);
     }
 
     /// <summary>The managing institution or team: the one asked for (in scope), else the caller's team or organisation.</summary>
@@ -304,13 +308,39 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
         resident.Tags = input.Tags;
     }
 
+    private const string Head = "户主";
+
+    /// <summary>
+    /// A head (户主) joins their household as its head; a head with no household starts one at their address,
+    /// which the other members then join by its id.
+    /// </summary>
     private static async Task SetHeadAsync(JiayiDbContext db, Resident resident, CancellationToken cancellationToken)
     {
-        if (resident.HouseholdId is { } householdId && resident.RelationToHead == "户主"
-            && await db.Households.SingleOrDefaultAsync(h => h.Id == householdId, cancellationToken) is { } household)
+        if (resident.RelationToHead != Head)
         {
-            household.HeadResidentId = resident.Id;
+            return;
         }
+
+        if (resident.HouseholdId is { } householdId)
+        {
+            if (await db.Households.SingleOrDefaultAsync(h => h.Id == householdId, cancellationToken) is { } household)
+            {
+                household.HeadResidentId = resident.Id;
+            }
+
+            return;
+        }
+
+        var created = new Household
+        {
+            HeadResidentId = resident.Id,
+            AddressDivisionId = resident.AddressDivisionId,
+            AddressDetail = resident.AddressDetail,
+            OrgId = resident.OrgId,
+            OrgPath = resident.OrgPath,
+        };
+        db.Households.Add(created);
+        resident.HouseholdId = created.Id;
     }
 
     /// <summary>Saves, turning a race on the unique ID-number hash into the same 409 as the check before it.</summary>
@@ -336,33 +366,64 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
     private static ProblemException Duplicate(string idNumber) =>
         new(StatusCodes.Status409Conflict, "duplicate-id-number", "身份证号已登记", $"身份证号 {ChineseIdNumber.Mask(idNumber)} 已登记过居民，不能重复登记", [new ValidationError("/idNumber", "duplicate", "该身份证号已登记")]);
 
-    private async Task<ResidentView> ViewAsync(JiayiDbContext db, Resident r, CancellationToken cancellationToken)
+    private async Task<ResidentView> ViewAsync(JiayiDbContext db, Resident r, CancellationToken cancellationToken) =>
+        (await ViewsAsync(db, [r], cancellationToken))[0];
+
+    /// <summary>Residents as shown, with their managers' names and addresses looked up in two queries for the whole page.</summary>
+    private async Task<IReadOnlyList<ResidentView>> ViewsAsync(JiayiDbContext db, IReadOnlyList<Resident> residents, CancellationToken cancellationToken)
     {
         var snapshot = await parameters.CurrentAsync(cancellationToken);
-        var age = Functions.Age(r.BirthDate, clock.Today);
-        var tags = KeyPopulations.Of(r.Tags, age, snapshot.Whole("population.elderly_age"), snapshot.Whole("population.child_max_age"));
-        var org = await db.Organizations.AsNoTracking().Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken) ?? "";
-        var address = r.AddressDivisionId is { } division ? await AddressAsync(db, division, cancellationToken) : null;
-        return new ResidentView(
-            r.Id, r.Name, r.Sex, r.BirthDate, age, r.IdNumberMasked, r.PhoneMasked, r.AddressDivisionId,
-            address is null ? r.AddressDetail : $"{address}{r.AddressDetail}", r.AddressDetail, r.HouseholdId, r.RelationToHead,
-            r.OrgId, org, tags, [.. tags.Select(KeyPopulations.NameOf)],
-            DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+        var orgIds = residents.Select(r => r.OrgId).Distinct().ToList();
+        var orgNames = await db.Organizations.AsNoTracking().Where(o => orgIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, cancellationToken);
+        var addresses = await AddressesAsync(db, [.. residents.Select(r => r.AddressDivisionId).OfType<Guid>().Distinct()], cancellationToken);
+        return [.. residents.Select(r =>
+        {
+            var age = Functions.Age(r.BirthDate, clock.Today);
+            var tags = KeyPopulations.Of(r.Tags, age, snapshot.Whole("population.elderly_age"), snapshot.Whole("population.child_max_age"));
+            var address = r.AddressDivisionId is { } division ? addresses.GetValueOrDefault(division) : null;
+            return new ResidentView(
+                r.Id, r.Name, r.Sex, r.BirthDate, age, r.IdNumberMasked, r.PhoneMasked, r.AddressDivisionId,
+                address is null ? r.AddressDetail : $"{address}{r.AddressDetail}", r.AddressDetail, r.HouseholdId, r.RelationToHead,
+                r.OrgId, orgNames.GetValueOrDefault(r.OrgId, ""), tags, [.. tags.Select(KeyPopulations.NameOf)],
+                DateTime.SpecifyKind(r.CreatedAt, DateTimeKind.Utc), DateTime.SpecifyKind(r.UpdatedAt, DateTimeKind.Utc));
+        })];
     }
 
-    /// <summary>The names along a division's path below the province, e.g. 咸阳市秦都区双照街道西张村.</summary>
-    private static async Task<string?> AddressAsync(JiayiDbContext db, Guid divisionId, CancellationToken cancellationToken)
+    /// <summary>Each division's names below the city, e.g. 秦都区双照街道西张村 (one query for the paths, one for the names).</summary>
+    private static async Task<Dictionary<Guid, string>> AddressesAsync(JiayiDbContext db, List<Guid> divisionIds, CancellationToken cancellationToken)
     {
-        var path = await db.Organizations.AsNoTracking().Where(o => o.Id == divisionId).Select(o => o.Path).FirstOrDefaultAsync(cancellationToken);
-        if (path is null)
+        if (divisionIds.Count == 0)
         {
-            return null;
+            return [];
         }
 
-        var prefixes = Enumerable.Range(1, path.Count(c => c == '/') - 1)
-            .Select(depth => string.Join('/', path.Split('/').Take(depth + 1)) + "/")
-            .ToList();
-        var names = await db.Organizations.AsNoTracking().Where(o => prefixes.Contains(o.Path)).OrderBy(o => o.Path.Length).Select(o => o.Name).ToListAsync(cancellationToken);
-        return string.Concat(names.Skip(1));
+        var paths = await db.Organizations.AsNoTracking().Where(o => divisionIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Path, cancellationToken);
+        var prefixes = paths.Values.SelectMany(Prefixes).Distinct().ToList();
+        var names = await db.Organizations.AsNoTracking().Where(o => prefixes.Contains(o.Path)).ToDictionaryAsync(o => o.Path, o => o.Name, cancellationToken);
+        // Province and city are the same for everyone a user sees: the address starts at the county.
+        return paths.ToDictionary(p => p.Key, p => string.Concat(Prefixes(p.Value).Skip(2).Select(prefix => names.GetValueOrDefault(prefix, ""))));
+    }
+
+    /// <summary>"/61/6104/610402/" → "/61/", "/61/6104/", "/61/6104/610402/".</summary>
+    private static IEnumerable<string> Prefixes(string path)
+    {
+        for (var i = path.IndexOf('/', 1); i > 0; i = path.IndexOf('/', i + 1))
+        {
+            yield return path[..(i + 1)];
+        }
+    }
+
+    /// <summary>A household in scope with its members (identifiers masked); a read of personal data, logged.</summary>
+    public async Task<HouseholdView> HouseholdAsync(AccessInfo access, Guid id, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var scope = access.ScopePath;
+        var household = await db.Households.AsNoTracking().SingleOrDefaultAsync(h => h.Id == id && h.OrgPath.StartsWith(scope), cancellationToken)
+            ?? throw new ProblemException(StatusCodes.Status404NotFound, "household-not-found", "家庭不存在", $"没有编号为“{id}”的家庭，或不在您的管辖范围内");
+        var members = await InScope(db, access).AsNoTracking().Where(r => r.HouseholdId == id).OrderBy(r => r.BirthDate).ToListAsync(cancellationToken);
+        var views = await ViewsAsync(db, members, cancellationToken);
+        var address = household.AddressDivisionId is { } division ? (await AddressesAsync(db, [division], cancellationToken)).GetValueOrDefault(division) : null;
+        await audit.RecordAsync(AuditActions.Read, "household", id.ToString(), $"查看家庭成员（{members.Count} 人）", cancellationToken);
+        return new HouseholdView(household.Id, household.HeadResidentId, views.FirstOrDefault(v => v.Id == household.HeadResidentId)?.Name, $"{address}{household.AddressDetail}", views);
     }
 }

@@ -203,6 +203,32 @@ public abstract class ResidentApiTests<THost>(THost host) : IClassFixture<THost>
     }
 
     [Fact]
+    public async Task A_head_starts_a_household_members_join_it_and_it_has_one_head()
+    {
+        var head = await CreateAsync(_client, new { name = "户主甲", idNumber = NewId(new DateOnly(1955, 4, 4), male: true), orgId = _world.TeamA1.Id, relationToHead = "户主", addressDetail = "3组8号" });
+        var householdId = head["householdId"]!.GetValue<string>();
+        var spouse = await CreateAsync(_client, new { name = "配偶乙", idNumber = NewId(new DateOnly(1957, 5, 5), male: false), orgId = _world.TeamA1.Id, householdId, relationToHead = "配偶" });
+        Assert.Equal(householdId, spouse["householdId"]!.GetValue<string>());
+
+        var household = await (await _client.GetAsync($"/api/households/{householdId}")).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal("户主甲", household["headName"]!.GetValue<string>());
+        Assert.Equal(["户主甲", "配偶乙"], household["members"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()));
+        Assert.All(household["members"]!.AsArray(), m => Assert.Contains("********", m!["idNumber"]!.GetValue<string>(), StringComparison.Ordinal));
+
+        var second = await (await _client.PostAsync("/api/residents", Http.Json(new { name = "户主丙", idNumber = NewId(new DateOnly(1958, 6, 6), male: true), orgId = _world.TeamA1.Id, householdId, relationToHead = "户主" })))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(second.Errors(), e => e.Path == "/relationToHead" && e.Code == "conflict");
+        var noRelation = await (await _client.PostAsync("/api/residents", Http.Json(new { name = "成员丁", idNumber = NewId(new DateOnly(1990, 7, 7), male: true), orgId = _world.TeamA1.Id, householdId })))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(noRelation.Errors(), e => e.Path == "/relationToHead");
+
+        await host.Factory.CreateUserAsync("doctor-b1", _world.CentreB, _world.TeamB1, [ResidentPermissions.Read]);
+        using var other = await host.Factory.ClientForAsync("doctor-b1");
+        await (await other.GetAsync($"/api/households/{householdId}")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _client.GetAsync($"/api/households/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Without_token_401_and_without_permission_403()
     {
         using var anonymous = host.Factory.CreateClient();

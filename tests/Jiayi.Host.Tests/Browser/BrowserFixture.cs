@@ -100,7 +100,8 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#username", user);
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
+        // The redirect after sign-in is what counts; the next page's own assertions wait for its content.
+        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 40_000 });
     }
 
     public async Task DisposeAsync()

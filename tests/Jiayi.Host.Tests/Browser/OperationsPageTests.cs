@@ -30,7 +30,7 @@ public sealed class OperationsPageTests(BrowserFixture browser)
             var key = (await page.Locator(".jy-account-key code").TextContentAsync())!.Trim();
             await page.FillAsync("#code", Totp(key, DateTimeOffset.UtcNow));
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 40_000 });
 
             await page.GotoAsync("organizations");
             await Assertions.Expect(page.Locator("[data-testid='org-detail']")).ToContainTextAsync("咸阳市");

@@ -128,6 +128,14 @@ public sealed class ResidentPageTests(BrowserFixture browser) : IAsyncLifetime
             await Assertions.Expect(supervisor.Locator("[data-testid='audit-entries']")).ToContainTextAsync($"新增居民“{_name}”");
             await ShootAsync(supervisor, "audit-supervisor");
 
+            // The same filters export to Excel, headers in Chinese, the new resident's entry inside.
+            var download = await supervisor.RunAndWaitForDownloadAsync(() => supervisor.ClickAsync("[data-testid='audit-export']"));
+            Assert.StartsWith("系统日志-", download.SuggestedFilename, StringComparison.Ordinal);
+            var file = Path.Combine(browser.Screenshots, "audit-export.xlsx");
+            await download.SaveAsAsync(file);
+            var rows = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+            Assert.Contains(rows, r => r["用户"]?.ToString() == "demo-doctor" && r["摘要"]?.ToString() == $"新增居民“{_name}”");
+
             // A supervisor reads the system parameters but cannot change them.
             await supervisor.GotoAsync("parameters");
             await Assertions.Expect(supervisor.Locator("[data-parameter='bp.sbp_target'] .jy-param-current")).ToHaveTextAsync("140 mmHg");
@@ -144,8 +152,12 @@ public sealed class ResidentPageTests(BrowserFixture browser) : IAsyncLifetime
     [Fact]
     public async Task Without_a_reader_the_form_says_so_and_manual_entry_still_works()
     {
-        // A port nobody listens on: the reader's service is not running.
-        await UseReaderAsync("http://127.0.0.1:9/readcard");
+        // A port nobody listens on any more: the reader's service is not running.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        await UseReaderAsync($"http://127.0.0.1:{closedPort}/readcard");
         var page = await browser.NewPageAsync(user: "demo-doctor");
         try
         {

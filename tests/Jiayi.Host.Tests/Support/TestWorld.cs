@@ -89,17 +89,7 @@ public static class TestUsers
         var protector = factory.Services.GetRequiredService<FieldProtector>();
         var first17 = $"610402{birthDate:yyyyMMdd}{Random.Shared.Next(0, 500) * 2 + (sex == "男" ? 1 : 0):000}";
         var id = first17 + ChineseIdNumber.CheckCharacter(first17);
-        var resident = new Resident
-        {
-            Name = name,
-            Sex = sex,
-            BirthDate = birthDate,
-            IdNumberCipher = protector.Encrypt(id),
-            IdNumberHash = protector.Hash(id),
-            IdNumberMasked = ChineseIdNumber.Mask(id),
-            OrgId = org.Id,
-            OrgPath = org.Path,
-        };
+        var resident = Jiayi.Host.Residents.ResidentService.NewResident(protector, name, id, sex, birthDate, org, DateTime.UtcNow);
         db.Residents.Add(resident);
         await db.SaveChangesAsync();
         return resident;
