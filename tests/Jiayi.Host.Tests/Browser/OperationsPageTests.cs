@@ -48,7 +48,16 @@ public sealed class OperationsPageTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid='role-form']")).ToContainTextAsync("查看完整身份证号和电话");
             await ShootAsync(page, "roles");
 
-            // Change the blood-pressure target with a reason; the history keeps who, when and why. Then restore it.
+            // A group gives its roles to its members.
+            await page.GotoAsync("user-groups");
+            await page.ClickAsync("[data-testid='group-new']");
+            await page.FillAsync("#group-name", "慢病随访小组");
+            await page.GetByText("监管人员", new() { Exact = true }).ClickAsync();
+            await page.ClickAsync("[data-testid='group-save']");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "慢病随访小组（0 人）" })).ToBeVisibleAsync();
+            await ShootAsync(page, "user-groups");
+
+                        // Change the blood-pressure target with a reason; the history keeps who, when and why. Then restore it.
             await page.GotoAsync("parameters");
             var row = page.Locator("[data-parameter='bp.sbp_target']");
             await row.Locator("[data-testid='parameter-edit']").ClickAsync();
