@@ -136,7 +136,12 @@ public sealed class ResidentPageTests(BrowserFixture browser) : IAsyncLifetime
             var rows = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
             Assert.Contains(rows, r => r["用户"]?.ToString() == "demo-doctor" && r["摘要"]?.ToString() == $"新增居民“{_name}”");
 
-            // A supervisor reads the system parameters but cannot change them.
+            // A supervisor reads records but does not fill forms: no menu entry, and the page itself refuses.
+            await Assertions.Expect(supervisor.Locator(".rz-navigation-item-text", new() { HasText = "公共卫生服务表单" })).ToHaveCountAsync(0);
+            await supervisor.GotoAsync("forms/hypertension-followup/new");
+            await Assertions.Expect(supervisor.Locator("[data-testid='denied']")).ToContainTextAsync("填写服务记录");
+
+                        // A supervisor reads the system parameters but cannot change them.
             await supervisor.GotoAsync("parameters");
             await Assertions.Expect(supervisor.Locator("[data-parameter='bp.sbp_target'] .jy-param-current")).ToHaveTextAsync("140 mmHg");
             await Assertions.Expect(supervisor.Locator("[data-testid='parameter-edit']")).ToHaveCountAsync(0);
