@@ -132,7 +132,8 @@ public static class InstitutionSheet
         return (fileName, Read(content, fileName));
     }
 
-    private static List<SheetRow> Read(Stream content, string fileName)
+    /// <summary>The rows of an uploaded workbook (the web page reads its file itself); a file that is not a workbook is a 400.</summary>
+    public static List<SheetRow> Read(Stream content, string fileName)
     {
         Dictionary<string, string>? columns = null;
         var rows = new List<SheetRow>();

@@ -101,7 +101,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#password", password);
         await page.ClickAsync("button[type=submit]");
         // The redirect after sign-in is what counts; the next page's own assertions wait for its content.
-        await page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 40_000 });
+        // A refusal (the page shows why) fails at once, with the page's message.
+        var signedIn = page.WaitForURLAsync(url => !url.Contains("/account/", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit, Timeout = 40_000 });
+        var refused = page.Locator(".jy-account-error").WaitForAsync(new() { Timeout = 40_000 });
+        if (await Task.WhenAny(signedIn, refused) == refused && !signedIn.IsCompleted)
+        {
+            throw new InvalidOperationException($"{user} could not sign in: {await page.Locator(".jy-account-error").TextContentAsync()}");
+        }
+
+        await signedIn;
     }
 
     public async Task DisposeAsync()
