@@ -36,6 +36,12 @@ public static class DatabaseSetup
     {
         await using var db = await services.GetRequiredService<IDbContextFactory<JiayiDbContext>>().CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // Write-ahead logging: readers (pages, lists) no longer block the writer (saves, imports, the
+            // system log) nor it them; the setting stays with the database file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
     }
 
     private sealed class BaseFactory<TContext>(IDbContextFactory<TContext> inner) : IDbContextFactory<JiayiDbContext>

@@ -38,6 +38,22 @@ public sealed class OperationsPageTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid='org-detail'] .jy-section-title")).ToHaveTextAsync("秦都区");
             await ShootAsync(page, "organizations");
 
+            // Institutions come in from Excel: one good row, one with an unknown parent.
+            using (var workbook = new MemoryStream())
+            {
+                MiniExcelLibs.MiniExcel.SaveAs(workbook, new[]
+                {
+                    new Dictionary<string, object?> { ["机构代码"] = "H610402099", ["机构名称"] = "秦都区测试卫生院", ["上级代码"] = "610402", ["机构类型"] = "乡镇卫生院", ["机构级别"] = "一级", ["床位数"] = 20, ["地址"] = "", ["联系人"] = "", ["联系电话"] = "" },
+                    new Dictionary<string, object?> { ["机构代码"] = "H999", ["机构名称"] = "无主卫生院", ["上级代码"] = "999999", ["机构类型"] = "乡镇卫生院", ["机构级别"] = "一级", ["床位数"] = 5, ["地址"] = "", ["联系人"] = "", ["联系电话"] = "" },
+                });
+                await page.SetInputFilesAsync("[data-testid='institution-file']", new FilePayload { Name = "机构.xlsx", MimeType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Buffer = workbook.ToArray() });
+            }
+
+            await Assertions.Expect(page.Locator("[data-testid='institution-import-result']")).ToContainTextAsync("新增 1 个");
+            await Assertions.Expect(page.Locator("[data-testid='institution-import']")).ToContainTextAsync("999999");
+            await Assertions.Expect(page.Locator("[data-org='H610402099']")).ToBeVisibleAsync();
+            await ShootAsync(page, "organizations-import");
+
             await page.GotoAsync("users");
             await Assertions.Expect(page.Locator("[data-testid='users']")).ToContainTextAsync("demo-doctor");
             await ShootAsync(page, "users");
