@@ -39,6 +39,7 @@ public static class AuthEndpoints
                 var me = await http.AccessAsync();
                 return TypedResults.Ok(new MeResponse(me.UserId, me.UserName, me.DisplayName, me.UserType, me.OrgId, me.OrgName, me.TeamId, [.. me.Permissions.Order(StringComparer.Ordinal)]));
             })
+            .RequireAuthorization(IdentitySetup.ApiPolicy)
             .WithSummary("当前用户、所属机构与权限");
     }
 

@@ -81,5 +81,6 @@ public sealed partial class SessionTests : IAsyncLifetime
         using var client = await SignInAsync();
         // A signed-in browser's cookie does not open the API: that needs a bearer token.
         await (await client.GetAsync("/api/residents")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await (await client.GetAsync("/api/auth/me")).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
