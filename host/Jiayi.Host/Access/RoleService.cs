@@ -150,6 +150,26 @@ public sealed class RoleService(IDbContextFactory<JiayiDbContext> databases)
         return (name!, permissions);
     }
 
+    /// <summary>The roles named by id, each once; an unknown id is an error at its index (<c>/roleIds/{i}</c>).</summary>
+    internal static async Task<List<Role>> FindAsync(JiayiDbContext db, IReadOnlyList<Guid> roleIds, List<ValidationError> errors, CancellationToken cancellationToken)
+    {
+        var roles = new List<Role>();
+        var found = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
+        for (var i = 0; i < roleIds.Count; i++)
+        {
+            if (!found.TryGetValue(roleIds[i], out var role))
+            {
+                errors.Add(new ValidationError($"/roleIds/{i}", "not-found", $"角色“{roleIds[i]}”不存在"));
+            }
+            else if (!roles.Contains(role))
+            {
+                roles.Add(role);
+            }
+        }
+
+        return roles;
+    }
+
     private static string? Description(RoleInput input) => string.IsNullOrWhiteSpace(input.Description) ? null : input.Description.Trim();
 
     /// <summary>Saves, turning a clash on the unique name (checked first, or raced) into a 409.</summary>

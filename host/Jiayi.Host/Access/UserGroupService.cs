@@ -118,20 +118,7 @@ public sealed class UserGroupService(IDbContextFactory<JiayiDbContext> databases
             errors.Add(new ValidationError("/description", ErrorCodes.MaxLength, "说明不能超过 200 个字"));
         }
 
-        var roles = new List<Role>();
-        var roleIds = input.RoleIds ?? [];
-        var found = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-        for (var i = 0; i < roleIds.Count; i++)
-        {
-            if (!found.TryGetValue(roleIds[i], out var role))
-            {
-                errors.Add(new ValidationError($"/roleIds/{i}", "not-found", $"角色“{roleIds[i]}”不存在"));
-            }
-            else if (!roles.Contains(role))
-            {
-                roles.Add(role);
-            }
-        }
+        var roles = await RoleService.FindAsync(db, input.RoleIds ?? [], errors, cancellationToken);
 
         var userIds = input.UserIds ?? [];
         var visible = await MembersInScope(db, access).Where(u => userIds.Contains(u.Id)).Select(u => u.Id).ToListAsync(cancellationToken);

@@ -321,18 +321,7 @@ public sealed partial class UserService(IDbContextFactory<JiayiDbContext> databa
         }
         else
         {
-            var found = await db.Roles.AsNoTracking().Where(r => roleIds.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
-            for (var i = 0; i < roleIds.Count; i++)
-            {
-                if (!found.TryGetValue(roleIds[i], out var role))
-                {
-                    errors.Add(new ValidationError($"/roleIds/{i}", "not-found", $"角色“{roleIds[i]}”不存在"));
-                }
-                else if (!roles.Contains(role))
-                {
-                    roles.Add(role);
-                }
-            }
+            roles.AddRange(await RoleService.FindAsync(db, roleIds, errors, cancellationToken));
         }
 
         return new CheckedUser(displayName ?? "", input.UserType ?? "", org?.Id ?? Guid.Empty, input.TeamId, roles);
