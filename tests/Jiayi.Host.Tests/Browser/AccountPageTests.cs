@@ -37,10 +37,10 @@ public sealed class AccountPageTests(BrowserFixture browser)
 
             await page.FillAsync("#password", TestWorld.Password);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync("**/account/change-password");
+            await page.WaitForURLAsync("**/account/change-password", new() { WaitUntil = WaitUntilState.Commit });
             // Every other page sends the user back here.
             await page.GotoAsync("residents");
-            await page.WaitForURLAsync("**/account/change-password");
+            await page.WaitForURLAsync("**/account/change-password", new() { WaitUntil = WaitUntilState.Commit });
             await ShootAsync(page, "change-password");
 
             await page.FillAsync("#current", TestWorld.Password);

@@ -82,7 +82,8 @@ public sealed partial class FormPageTests(BrowserFixture browser)
         await ShootAsync(page, "hypertension-filled");
 
         await page.Locator("#submit").ClickAsync();
-        await page.WaitForURLAsync(RecordUrl());
+        // The page moves to the saved record inside the circuit (no document load to wait for): the URL is the signal.
+        await page.WaitForURLAsync(RecordUrl(), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         var recordUrl = page.Url;
         await Assertions.Expect(page.Locator("[data-version]")).ToContainTextAsync("按第 1 版填写");
         await Assertions.Expect(page.Locator("[data-field='/sbp'] .jy-readonly")).ToHaveTextAsync("152 mmHg");
@@ -95,7 +96,7 @@ public sealed partial class FormPageTests(BrowserFixture browser)
         await Assertions.Expect(row).ToBeVisibleAsync();
         await ShootAsync(page, "hypertension-records");
         await row.GetByRole(AriaRole.Button, new LocatorGetByRoleOptions { Name = "查看" }).ClickAsync();
-        await page.WaitForURLAsync(RecordUrl());
+        await page.WaitForURLAsync(RecordUrl(), new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit });
         Assert.Equal(recordUrl, page.Url);
         await Assertions.Expect(page.Locator("[data-field='/next_visit_date'] .jy-readonly")).ToHaveTextAsync(nextVisit);
     }
