@@ -6,11 +6,21 @@ namespace Jiayi.Host.Infrastructure;
 /// <summary>Reading list filters from the query string: every bad value becomes a Chinese error at its name, never a 500.</summary>
 public static class QueryValues
 {
+    /// <summary>Unknown parameters and values with control characters are errors at the parameter's name.</summary>
     public static void RejectUnknown(IQueryCollection query, IReadOnlyCollection<string> allowed, List<ValidationError> errors)
     {
         foreach (var key in query.Keys.Where(k => !allowed.Contains(k, StringComparer.Ordinal)))
         {
             errors.Add(new ValidationError("/" + key, ErrorCodes.UnknownField, $"未知的查询参数“{key}”，可用：{string.Join("、", allowed)}"));
+        }
+
+        // Control characters (U+0000 above all, which PostgreSQL refuses in text) never reach a query.
+        foreach (var (key, values) in query.Where(q => allowed.Contains(q.Key, StringComparer.Ordinal)))
+        {
+            if (values.Any(v => v is not null && v.Any(char.IsControl)))
+            {
+                errors.Add(new ValidationError("/" + key, ErrorCodes.Format, $"查询参数“{key}”含有控制字符"));
+            }
         }
     }
 

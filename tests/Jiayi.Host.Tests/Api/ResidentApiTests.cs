@@ -141,6 +141,18 @@ public abstract class ResidentApiTests<THost>(THost host) : IClassFixture<THost>
         Assert.Superset(new HashSet<string> { "/name", "/idNumber", "/birthDate" }, typed.Errors().Select(e => e.Path).ToHashSet());
     }
 
+    [Theory]
+    [InlineData("/api/residents?q=%00")]
+    [InlineData("/api/residents?q=%E7%8E%8B%1F")]
+    [InlineData("/api/records?formId=phq9%00")]
+    [InlineData("/api/organizations?q=%00")]
+    [InlineData("/api/audit?user=%00")]
+    public async Task Control_characters_in_a_query_are_a_400_naming_the_parameter(string url)
+    {
+        var problem = await (await _client.GetAsync(url)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Message.Contains("控制字符", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Update_and_delete()
     {
