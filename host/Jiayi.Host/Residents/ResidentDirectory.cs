@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Jiayi.Host.Residents;
 
 /// <summary>A resident as a form page's summary card shows them.</summary>
-public sealed record ResidentSummary(Guid Id, string Name, string Sex, DateOnly BirthDate, int Age, string OrgName);
+public sealed record ResidentSummary(Guid Id, string Name, string Sex, DateOnly BirthDate, int Age, string OrgName, string IdNumberMasked = "");
 
 /// <summary>Finding residents to record a service for. Everything is limited to the caller's data scope.</summary>
 public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> databases, Clock clock)
@@ -22,9 +22,9 @@ public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> database
         }
 
         var rows = await residents.OrderBy(r => r.Name).Take(take)
-            .Select(r => new { r.Id, r.Name, r.Sex, r.BirthDate, OrgName = db.Organizations.Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefault() })
+            .Select(r => new { r.Id, r.Name, r.Sex, r.BirthDate, r.IdNumberMasked, OrgName = db.Organizations.Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefault() })
             .ToListAsync(cancellationToken);
-        return [.. rows.Select(r => new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), r.OrgName ?? ""))];
+        return [.. rows.Select(r => new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), r.OrgName ?? "", r.IdNumberMasked))];
     }
 
     public async Task<ResidentSummary?> GetAsync(AccessInfo access, Guid id, CancellationToken cancellationToken)
@@ -37,7 +37,7 @@ public sealed class ResidentDirectory(IDbContextFactory<JiayiDbContext> database
         }
 
         var org = await db.Organizations.AsNoTracking().Where(o => o.Id == r.OrgId).Select(o => o.Name).FirstOrDefaultAsync(cancellationToken);
-        return new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), org ?? "");
+        return new ResidentSummary(r.Id, r.Name, r.Sex, r.BirthDate, Functions.Age(r.BirthDate, clock.Today), org ?? "", r.IdNumberMasked);
     }
 
     public async Task<int> CountAsync(AccessInfo access, CancellationToken cancellationToken)
