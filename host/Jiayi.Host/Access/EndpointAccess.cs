@@ -46,6 +46,9 @@ public static class EndpointAccess
         return access;
     }
 
+    /// <summary>Keeps access already read for this request (by the cookie check) for the rest of it.</summary>
+    public static void Remember(HttpContext http, AccessInfo access) => http.Items[ItemKey] = access;
+
     /// <summary>The caller's access inside an endpoint (after <see cref="RequirePermission"/>).</summary>
     public static Task<AccessInfo> AccessAsync(this HttpContext http) => ResolveAsync(http);
 }

@@ -99,15 +99,17 @@ public static class IdentitySetup
             context.ShouldRenew = true;
         }
 
-        var id = context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier);
-        var stamp = context.Principal?.FindFirstValue(SecurityStampClaim);
-        var users = context.HttpContext.RequestServices.GetRequiredService<UserManager<AppUser>>();
-        var user = id is null ? null : await users.FindByIdAsync(id);
-        if (user is null || !user.IsActive || (stamp is not null && stamp != user.SecurityStamp))
+        // The same read serves the rest of the request (audit actor, permission checks): one lookup per request.
+        var access = context.Principal is null ? null
+            : await context.HttpContext.RequestServices.GetRequiredService<AccessService>().GetAsync(context.Principal, context.HttpContext.RequestAborted);
+        if (access is null)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+            return;
         }
+
+        EndpointAccess.Remember(context.HttpContext, access);
     }
 
     /// <summary>The identity carried by cookies and tokens: the user's id, name and security stamp; permissions are read per request.</summary>

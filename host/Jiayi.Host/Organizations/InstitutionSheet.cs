@@ -38,9 +38,6 @@ public static class InstitutionSheet
 
     private static readonly string[] RequiredColumns = [Code, Name, ParentCode];
 
-    /// <summary>Room for the multipart boundaries and headers around the file itself.</summary>
-    private const int FormOverhead = 64 * 1024;
-
     /// <summary>The column an error at a field's path belongs to (<c>/beds</c> → 床位数).</summary>
     public static string ColumnOf(string path) => path switch
     {
@@ -77,49 +74,9 @@ public static class InstitutionSheet
     }
 
     /// <summary>Reads the <c>file</c> field of a multipart upload: its file name and its non-blank data rows.</summary>
-    public static async Task<(string FileName, IReadOnlyList<SheetRow> Rows)> ReadUploadAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(string FileName, IReadOnlyList<SheetRow> Rows)> ReadUploadAsync(HttpContext http, CancellationToken cancellationToken)
     {
-        if (!request.HasFormContentType || request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            throw ProblemException.Invalid("/file", ErrorCodes.Required, "请以 multipart/form-data 上传 Excel 文件，字段名为 file");
-        }
-
-        if (request.ContentLength > MaxBytes + FormOverhead)
-        {
-            throw TooLarge();
-        }
-
-        // The body is buffered under a hard limit, so that a body without Content-Length cannot exceed it either.
-        using var body = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            body.Write(buffer, 0, read);
-            if (body.Length > MaxBytes + FormOverhead)
-            {
-                throw TooLarge();
-            }
-        }
-
-        body.Position = 0;
-        request.Body = body;
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or IOException)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "malformed-upload", "上传内容无法读取", "上传内容不是有效的 multipart/form-data，请重新选择文件上传");
-        }
-
-        var file = form.Files.GetFile("file") ?? throw ProblemException.Invalid("/file", ErrorCodes.Required, "请选择要导入的 Excel 文件（字段名 file）");
-        if (file.Length > MaxBytes)
-        {
-            throw TooLarge();
-        }
-
+        var file = await FileUpload.ReadAsync(http, MaxBytes, cancellationToken);
         var fileName = Path.GetFileName(file.FileName);
         if (!fileName.EndsWith(".xlsx", StringComparison.OrdinalIgnoreCase))
         {
@@ -209,9 +166,6 @@ public static class InstitutionSheet
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString(),
     };
-
-    private static ProblemException TooLarge() =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "文件过大", $"导入文件不能超过 {MaxBytes / 1024 / 1024} MB");
 
     private static ProblemException NotXlsx(string fileName) =>
         new(StatusCodes.Status400BadRequest, "not-xlsx", "文件格式不正确", $"“{fileName}”不是 Excel 工作簿（.xlsx）：请下载导入模板，填写后另存为 .xlsx 再上传（不支持 .xls 和 .csv）");

@@ -48,7 +48,7 @@ public static class OrganizationEndpoints
 
         organizations.MapPost("/import", async Task<Ok<OrganizationImportResult>> (HttpContext http, OrganizationService service, CancellationToken ct) =>
             {
-                var (fileName, rows) = await InstitutionSheet.ReadUploadAsync(http.Request, ct);
+                var (fileName, rows) = await InstitutionSheet.ReadUploadAsync(http, ct);
                 return TypedResults.Ok(await service.ImportAsync(await http.AccessAsync(), fileName, rows, ct));
             })
             .RequirePermission(OrganizationPermissions.Import)

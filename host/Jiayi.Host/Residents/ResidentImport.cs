@@ -42,9 +42,6 @@ public sealed partial class ResidentImport(
 
     private string FileOf(Guid jobId) => Path.Combine(Folder, $"{jobId:N}.xlsx");
 
-    public static ProblemException TooLarge() =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "文件过大", $"导入文件不能超过 {MaxFileBytes / 1024 / 1024} MB：请拆分成几个文件分别导入");
-
     /// <summary>Keeps the upload, checks that it is a workbook with the template's columns, and queues the job.</summary>
     public async Task<ImportJobView> SubmitAsync(AccessInfo access, string fileName, Stream content, CancellationToken cancellationToken)
     {
@@ -93,7 +90,7 @@ public sealed partial class ResidentImport(
             total += read;
             if (total > MaxFileBytes)
             {
-                throw TooLarge();
+                throw FileUpload.TooLarge(MaxFileBytes);
             }
 
             await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);

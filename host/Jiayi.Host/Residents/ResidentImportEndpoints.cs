@@ -1,7 +1,6 @@
 using Jiayi.Engine.Forms;
 using Jiayi.Host.Access;
 using Jiayi.Host.Infrastructure;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jiayi.Host.Residents;
@@ -11,9 +10,6 @@ public sealed record ImportAccepted(Guid Id, string Status);
 
 public static class ResidentImportEndpoints
 {
-    /// <summary>Room for the multipart boundaries and headers around a file of the maximum size.</summary>
-    private const long FormOverhead = 64 * 1024;
-
     private static readonly string[] ErrorParameters = ["format"];
 
     public static void MapResidentImportEndpoints(this IEndpointRouteBuilder api)
@@ -28,7 +24,7 @@ public static class ResidentImportEndpoints
         residents.MapPost("/imports", async Task<Accepted<ImportAccepted>> (HttpContext http, ResidentImport imports, CancellationToken ct) =>
             {
                 var me = await http.AccessAsync();
-                var file = await ReadFileAsync(http, ct);
+                var file = await FileUpload.ReadAsync(http, ResidentImport.MaxFileBytes, ct);
                 await using var content = file.OpenReadStream();
                 var job = await imports.SubmitAsync(me, file.FileName, content, ct);
                 return TypedResults.Accepted($"/api/residents/imports/{job.Id}", new ImportAccepted(job.Id, job.Status));
@@ -78,50 +74,6 @@ public static class ResidentImportEndpoints
             .WithSummary("导入错误报告：默认 .xlsx（行号、列、原因），format=json 时为 [{row, column, reason}]；行号即 Excel 行号（列名行为第 1 行）")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-    }
-
-    /// <summary>The uploaded file (form field <c>file</c>), refusing anything over the size limit before reading it.</summary>
-    private static async Task<IFormFile> ReadFileAsync(HttpContext http, CancellationToken ct)
-    {
-        var request = http.Request;
-        var limit = ResidentImport.MaxFileBytes + FormOverhead;
-        if (request.ContentLength > limit)
-        {
-            throw ResidentImport.TooLarge();
-        }
-
-        if (!request.HasFormContentType)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "file-required", "请上传文件", "请以 multipart/form-data 上传 .xlsx 文件，字段名为 file");
-        }
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
-        {
-            bodySize.MaxRequestBodySize = limit;
-        }
-
-        http.Features.Set<IFormFeature>(new FormFeature(request, new FormOptions { MultipartBodyLengthLimit = limit }));
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(ct);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw ResidentImport.TooLarge();
-        }
-        catch (InvalidDataException e) when (e.Message.Contains("limit", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ResidentImport.TooLarge();
-        }
-        catch (InvalidDataException)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "file-required", "请上传文件", "上传的表单格式不正确：请以 multipart/form-data 上传 .xlsx 文件，字段名为 file");
-        }
-
-        var file = form.Files.GetFile("file")
-            ?? throw new ProblemException(StatusCodes.Status400BadRequest, "file-required", "请上传文件", "没有收到文件：请以 multipart/form-data 上传 .xlsx 文件，字段名为 file");
-        return file.Length > ResidentImport.MaxFileBytes ? throw ResidentImport.TooLarge() : file;
     }
 
     private static Guid ParseId(string id) => Guid.TryParse(id, out var guid) ? guid : throw ResidentImport.NotFound(id);
