@@ -30,6 +30,8 @@ public sealed class DefinitionSchema
 
     public static DefinitionSchema Divisions { get; } = Load("divisions");
 
+    public static DefinitionSchema Workflow { get; } = Load("workflow");
+
     private static DefinitionSchema Load(string name)
     {
         var resource = $"Jiayi.Schemas.{name}.schema.json";

@@ -113,7 +113,7 @@ internal sealed class FormSymbolResolver : ISymbolResolver<FormScope>
             : "可用的名称：本表单的字段代码，以及 scores.*、outcomes.*、params.*、subject.birth_date、subject.sex、subject.age。";
     }
 
-    private static int Distance(string a, string b)
+    internal static int Distance(string a, string b)
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];
