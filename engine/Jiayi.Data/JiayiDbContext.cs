@@ -1,4 +1,7 @@
 using Jiayi.Data.Access;
+using Jiayi.Data.Contracts;
+using Jiayi.Data.Files;
+using Jiayi.Data.Workflows;
 using Jiayi.Data.Audit;
 using Jiayi.Data.Definitions;
 using Jiayi.Data.BatchImports;
@@ -50,6 +53,32 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
 
     public DbSet<ImportJobError> ImportJobErrors => Set<ImportJobError>();
 
+    public DbSet<WorkflowDefinitionVersion> WorkflowDefinitions => Set<WorkflowDefinitionVersion>();
+
+    public DbSet<WorkflowInstance> WorkflowInstances => Set<WorkflowInstance>();
+
+    public DbSet<WorkflowHistoryEntry> WorkflowHistory => Set<WorkflowHistoryEntry>();
+
+    public DbSet<WorkItem> WorkItems => Set<WorkItem>();
+
+    public DbSet<WorkItemAssignee> WorkItemAssignees => Set<WorkItemAssignee>();
+
+    public DbSet<WorkflowTimer> WorkflowTimers => Set<WorkflowTimer>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<ServicePackage> ServicePackages => Set<ServicePackage>();
+
+    public DbSet<PackageItem> PackageItems => Set<PackageItem>();
+
+    public DbSet<Contract> Contracts => Set<Contract>();
+
+    public DbSet<ContractPackage> ContractPackages => Set<ContractPackage>();
+
+    public DbSet<ContractGuard> ContractGuards => Set<ContractGuard>();
+
+    public DbSet<StoredFile> Files => Set<StoredFile>();
+
     /// <summary>Events to log with the next save (see <see cref="AuditDraft"/>); the audit interceptor empties it.</summary>
     public List<AuditDraft> AuditDrafts { get; } = [];
 
@@ -79,6 +108,14 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
             if (entry.State is EntityState.Modified or EntityState.Deleted && entry.OriginalValues.GetValue<string>(nameof(FormDefinitionVersion.Status)) == DefinitionStatus.Published)
             {
                 throw new InvalidOperationException($"Form definition {entry.Entity.FormId} v{entry.Entity.Version} is published and cannot be changed.");
+            }
+        }
+
+        foreach (var entry in ChangeTracker.Entries<WorkflowDefinitionVersion>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted && entry.OriginalValues.GetValue<string>(nameof(WorkflowDefinitionVersion.Status)) == DefinitionStatus.Published)
+            {
+                throw new InvalidOperationException($"Workflow definition {entry.Entity.WorkflowId} v{entry.Entity.Version} is published and cannot be changed.");
             }
         }
     }
@@ -213,6 +250,171 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
         });
     }
 
+    private void ConfigureWorkflows(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<WorkflowDefinitionVersion>(e =>
+        {
+            e.ToTable("workflow_definitions");
+            e.HasKey(d => new { d.WorkflowId, d.Version });
+            e.Property(d => d.WorkflowId).HasMaxLength(64);
+            e.Property(d => d.Title).HasMaxLength(200);
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.Property(d => d.Status).HasMaxLength(16);
+            e.Property(d => d.Source).HasMaxLength(300);
+            e.Property(d => d.Content).HasColumnType(JsonColumnType);
+        });
+        modelBuilder.Entity<WorkflowInstance>(e =>
+        {
+            e.ToTable("workflow_instances");
+            e.Property(i => i.WorkflowId).HasMaxLength(64);
+            e.Property(i => i.State).HasMaxLength(64);
+            e.Property(i => i.SubjectType).HasMaxLength(32);
+            e.Property(i => i.Title).HasMaxLength(200);
+            e.Property(i => i.OrgPath).HasMaxLength(400);
+            e.Property(i => i.Revision).IsConcurrencyToken();
+            e.HasIndex(i => new { i.SubjectType, i.SubjectId });
+            e.HasIndex(i => new { i.WorkflowId, i.WorkflowVersion, i.State });
+            e.HasIndex(i => i.OrgPath);
+        });
+        modelBuilder.Entity<WorkflowHistoryEntry>(e =>
+        {
+            e.ToTable("workflow_history");
+            e.Property(h => h.UserName).HasMaxLength(50);
+            e.Property(h => h.ActorOrgPath).HasMaxLength(400);
+            e.Property(h => h.OrgPath).HasMaxLength(400);
+            e.Property(h => h.SubjectType).HasMaxLength(32);
+            e.Property(h => h.FromState).HasMaxLength(64);
+            e.Property(h => h.ToState).HasMaxLength(64);
+            e.Property(h => h.Trigger).HasMaxLength(64);
+            e.Property(h => h.Label).HasMaxLength(200);
+            e.Property(h => h.FromName).HasMaxLength(200);
+            e.Property(h => h.ToName).HasMaxLength(200);
+            e.Property(h => h.Comment).HasMaxLength(1000);
+            e.Property(h => h.Data).HasColumnType(JsonColumnType);
+            e.HasIndex(h => new { h.InstanceId, h.At });
+            e.HasIndex(h => new { h.SubjectType, h.At });
+            e.HasIndex(h => h.UserId);
+            e.HasIndex(h => h.ActorOrgPath);
+            e.HasIndex(h => h.OrgPath);
+        });
+        modelBuilder.Entity<WorkItem>(e =>
+        {
+            e.ToTable("work_items");
+            e.Property(w => w.WorkflowId).HasMaxLength(64);
+            e.Property(w => w.State).HasMaxLength(64);
+            e.Property(w => w.Title).HasMaxLength(300);
+            e.Property(w => w.SubjectType).HasMaxLength(32);
+            e.Property(w => w.OrgPath).HasMaxLength(400);
+            e.Property(w => w.Status).HasMaxLength(16);
+            e.Property(w => w.CompletedByName).HasMaxLength(50);
+            e.Property(w => w.Outcome).HasMaxLength(200);
+            e.Property(w => w.Comment).HasMaxLength(1000);
+            e.HasIndex(w => new { w.InstanceId, w.Status });
+            e.HasIndex(w => new { w.CompletedBy, w.CompletedAt });
+            e.HasIndex(w => w.OrgPath);
+        });
+        modelBuilder.Entity<WorkItemAssignee>(e =>
+        {
+            e.ToTable("work_item_assignees");
+            e.HasKey(a => new { a.WorkItemId, a.UserId });
+            e.HasIndex(a => a.UserId);
+        });
+        modelBuilder.Entity<WorkflowTimer>(e =>
+        {
+            e.ToTable("workflow_timers");
+            e.Property(t => t.TimerKey).HasMaxLength(64);
+            e.Property(t => t.Trigger).HasMaxLength(64);
+            e.Property(t => t.State).HasMaxLength(64);
+            e.Property(t => t.Status).HasMaxLength(16);
+            e.Property(t => t.Message).HasMaxLength(1000);
+            e.HasIndex(t => new { t.Status, t.DueAt });
+            e.HasIndex(t => t.InstanceId);
+        });
+        modelBuilder.Entity<Notification>(e =>
+        {
+            e.ToTable("notifications");
+            e.Property(n => n.Title).HasMaxLength(200);
+            e.Property(n => n.Message).HasMaxLength(1000);
+            e.Property(n => n.Link).HasMaxLength(300);
+            e.HasIndex(n => new { n.UserId, n.CreatedAt });
+        });
+    }
+
+    private static void ConfigureContracts(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<ServicePackage>(e =>
+        {
+            e.ToTable("service_packages");
+            e.Property(p => p.Name).HasMaxLength(100);
+            e.Property(p => p.Kind).HasMaxLength(16);
+            e.Property(p => p.Description).HasMaxLength(1000);
+            e.Property(p => p.Price).HasPrecision(10, 2);
+            e.Property(p => p.Subsidy).HasPrecision(10, 2);
+            e.Property(p => p.IssuerOrgPath).HasMaxLength(400);
+            e.Property(p => p.AgreementTemplate).HasMaxLength(20000);
+            e.HasMany(p => p.Items).WithOne().HasForeignKey(i => i.PackageId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(p => p.IssuerOrgPath);
+            e.HasIndex(p => p.Published);
+        });
+        modelBuilder.Entity<PackageItem>(e =>
+        {
+            e.ToTable("package_items");
+            e.Property(i => i.Name).HasMaxLength(100);
+            e.Property(i => i.FormId).HasMaxLength(64);
+            e.Property(i => i.ServiceType).HasMaxLength(64);
+            e.Property(i => i.Price).HasPrecision(10, 2);
+            e.Property(i => i.Subsidy).HasPrecision(10, 2);
+        });
+        modelBuilder.Entity<Contract>(e =>
+        {
+            e.ToTable("contracts");
+            e.Property(c => c.Number).HasMaxLength(32);
+            e.Property(c => c.ResidentName).HasMaxLength(50);
+            e.Property(c => c.TeamName).HasMaxLength(200);
+            e.Property(c => c.InstitutionName).HasMaxLength(200);
+            e.Property(c => c.OrgPath).HasMaxLength(400);
+            e.Property(c => c.DoctorName).HasMaxLength(50);
+            e.Property(c => c.Status).HasMaxLength(32);
+            e.Property(c => c.State).HasMaxLength(64);
+            e.Property(c => c.Source).HasMaxLength(16);
+            e.Property(c => c.Price).HasPrecision(10, 2);
+            e.Property(c => c.AgreementText).HasMaxLength(100000);
+            e.Property(c => c.TerminationReason).HasMaxLength(200);
+            e.Property(c => c.WorkflowId).HasMaxLength(64);
+            e.Property(c => c.CreatedByName).HasMaxLength(50);
+            e.HasMany(c => c.Packages).WithOne().HasForeignKey(p => p.ContractId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(c => c.Number).IsUnique();
+            e.HasIndex(c => new { c.ResidentId, c.StartDate });
+            e.HasIndex(c => c.OrgPath);
+            e.HasIndex(c => new { c.Status, c.EndDate });
+            e.HasIndex(c => c.InstanceId);
+        });
+        modelBuilder.Entity<ContractPackage>(e =>
+        {
+            e.ToTable("contract_packages");
+            e.HasKey(p => new { p.ContractId, p.PackageId });
+            e.Property(p => p.PackageName).HasMaxLength(100);
+            e.Property(p => p.Kind).HasMaxLength(16);
+            e.Property(p => p.Price).HasPrecision(10, 2);
+            e.HasIndex(p => p.PackageId);
+        });
+        modelBuilder.Entity<ContractGuard>(e =>
+        {
+            e.ToTable("contract_guards");
+            e.HasKey(g => g.ResidentId);
+            e.Property(g => g.Revision).IsConcurrencyToken();
+        });
+        modelBuilder.Entity<StoredFile>(e =>
+        {
+            e.ToTable("files");
+            e.Property(f => f.OwnerType).HasMaxLength(32);
+            e.Property(f => f.Kind).HasMaxLength(32);
+            e.Property(f => f.ContentType).HasMaxLength(64);
+            e.Property(f => f.Sha256).HasMaxLength(64);
+            e.HasIndex(f => new { f.OwnerType, f.OwnerId });
+        });
+    }
+
     /// <summary>The store type of JSON documents: <c>jsonb</c> on PostgreSQL, text on SQLite.</summary>
     protected abstract string JsonColumnType { get; }
 
@@ -224,6 +426,8 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
         ConfigureAccess(modelBuilder);
         ConfigureResidents(modelBuilder);
         ConfigureOperations(modelBuilder);
+        ConfigureWorkflows(modelBuilder);
+        ConfigureContracts(modelBuilder);
         modelBuilder.Entity<FormDefinitionVersion>(e =>
         {
             e.ToTable("form_definitions");
@@ -302,5 +506,11 @@ public sealed class PostgreSqlJiayiDbContext(DbContextOptions<PostgreSqlJiayiDbC
         builder.Entity<Household>().HasIndex(h => h.OrgPath).HasOperators("text_pattern_ops");
         builder.Entity<FormRecord>().HasIndex(r => r.OrgPath).HasOperators("text_pattern_ops");
         builder.Entity<AuditEntry>().HasIndex(a => a.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<WorkflowInstance>().HasIndex(i => i.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<WorkflowHistoryEntry>().HasIndex(h => h.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<WorkflowHistoryEntry>().HasIndex(h => h.ActorOrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<WorkItem>().HasIndex(w => w.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<ServicePackage>().HasIndex(p => p.IssuerOrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<Contract>().HasIndex(c => c.OrgPath).HasOperators("text_pattern_ops");
     }
 }

@@ -1,13 +1,15 @@
 using System.Globalization;
 using Scriban;
 using Scriban.Runtime;
+using Scriban.Syntax;
 
 namespace Jiayi.Engine.Templates;
 
 /// <summary>
 /// A Scriban template from a definition (work-item titles, notifications, agreement texts), parsed once.
 /// Rendering is plain text: the page escapes it when showing it. Names a template may read are checked
-/// when it is loaded, by rendering it once against a model with every allowed name present.
+/// when it is loaded: members of the model's objects (<c>subject.x</c>) anywhere in the template, and the
+/// rest by rendering it once against a model with every allowed name present.
 /// </summary>
 public sealed class TextTemplate
 {
@@ -29,6 +31,12 @@ public sealed class TextTemplate
         if (template.HasErrors)
         {
             error = "模板语法有误：" + string.Join("；", template.Messages.Select(m => $"第 {m.Span.Start.Line + 1} 行第 {m.Span.Start.Column + 1} 列 {m.Message}"));
+            return null;
+        }
+
+        if (UnknownMember(template.Page, sampleModel) is { } unknown)
+        {
+            error = "模板无法使用：" + unknown;
             return null;
         }
 
@@ -70,6 +78,31 @@ public sealed class TextTemplate
         return _template.Render(context);
     }
 
+    /// <summary>
+    /// The first <c>root.member</c> whose root is an object of the model without that member, described. The
+    /// sample render alone would miss names in branches the sample values do not take (<c>{{ if subject.renewed }}</c>).
+    /// </summary>
+    private static string? UnknownMember(ScriptNode? node, IReadOnlyDictionary<string, object?> model)
+    {
+        if (node is ScriptMemberExpression { Target: ScriptVariableGlobal { Name: { } root }, Member: { Name: { } name } } member
+            && model.GetValueOrDefault(root) is IReadOnlyDictionary<string, object?> members
+            && !members.ContainsKey(name))
+        {
+            return $"未知的名称“{root}.{name}”（第 {member.Span.Start.Line + 1} 行第 {member.Span.Start.Column + 1} 列），"
+                + $"可用的名称：{string.Join("、", members.Keys.Select(k => root + "." + k))}";
+        }
+
+        foreach (var child in node?.Children ?? [])
+        {
+            if (UnknownMember(child, model) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
     private static object? Wrap(object? value)
     {
         if (value is IReadOnlyDictionary<string, object?> nested)
@@ -81,6 +114,17 @@ public sealed class TextTemplate
             }
 
             return child;
+        }
+
+        if (value is not string && value is IEnumerable<object?> list)
+        {
+            var array = new ScriptArray();
+            foreach (var item in list)
+            {
+                array.Add(Wrap(item));
+            }
+
+            return array;
         }
 
         return value;

@@ -172,9 +172,15 @@ public sealed class WorkflowCompiler
                 continue;
             }
 
-            if (!_definition.Transitions.Any(t => t.Trigger == timer.Trigger))
+            var targets = _definition.Transitions.Where(t => t.Trigger == timer.Trigger).ToList();
+            if (targets.Count == 0)
             {
                 Error($"{pointer}/trigger", $"定时器要触发的操作“{timer.Trigger}”不在 transitions 中");
+            }
+            else if (targets.Any(t => !t.System))
+            {
+                // Timers fire as the system, to which only system transitions are open: any other would never fire.
+                Error($"{pointer}/trigger", $"定时器以系统身份触发，只能触发写了 \"system\": true 的操作；操作“{timer.Trigger}”没有写");
             }
 
             var at = CompileExpression(timer.At, ExprType.Date, $"{pointer}/at");

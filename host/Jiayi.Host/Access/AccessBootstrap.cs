@@ -105,7 +105,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 ParameterPermissions.Read, ParameterPermissions.Write,
                 AuditPermissions.Read, AuditPermissions.Export, AuditPermissions.Verify,
                 OrganizationPermissions.Read, OrganizationPermissions.Write, OrganizationPermissions.Import,
-                FormPermissions.Definitions, FormPermissions.Read,
+                FormPermissions.Definitions, FormPermissions.Read, WorkflowPermissions.Read, WorkflowPermissions.Migrate,
             ],
             RequiresTwoFactor = true,
         };
@@ -118,6 +118,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 FormPermissions.Read, FormPermissions.RecordsRead, FormPermissions.Definitions,
                 ResidentPermissions.Read, OrganizationPermissions.Read, AccessPermissions.UsersRead,
                 ParameterPermissions.Read, AuditPermissions.Read, AuditPermissions.Export,
+                ContractPermissions.PackagesRead, ContractPermissions.Read, ContractPermissions.Log, WorkflowPermissions.Read,
             ],
         };
         yield return new Role
@@ -129,6 +130,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 FormPermissions.Read, FormPermissions.RecordsRead, FormPermissions.RecordsWrite,
                 ResidentPermissions.Read, ResidentPermissions.Write, ResidentPermissions.Import, ResidentPermissions.ViewSensitive,
                 OrganizationPermissions.Read,
+                ContractPermissions.PackagesRead, ContractPermissions.Read, ContractPermissions.Sign, ContractPermissions.Request, WorkflowPermissions.Read,
             ],
         };
         yield return new Role
@@ -141,6 +143,8 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 ResidentPermissions.Read, ResidentPermissions.Write, ResidentPermissions.Delete, ResidentPermissions.Import, ResidentPermissions.ViewSensitive,
                 OrganizationPermissions.Read, OrganizationPermissions.Write,
                 AccessPermissions.UsersRead, AccessPermissions.UsersWrite, AuditPermissions.Read,
+                ContractPermissions.PackagesRead, ContractPermissions.PackagesWrite, ContractPermissions.PackagesPublish,
+                ContractPermissions.Read, ContractPermissions.Sign, ContractPermissions.Request, ContractPermissions.Log, WorkflowPermissions.Read,
             ],
         };
     }

@@ -23,6 +23,10 @@ public static class IdentitySetup
 
     private const string SelectScheme = "jiayi";
 
+    /// <summary>The token a SignalR client passes in the query string of a hub connection (/hubs/…).</summary>
+    private static string? HubToken(HttpRequest request) =>
+        request.Path.StartsWithSegments("/hubs") && request.Query["access_token"] is { Count: 1 } token && !string.IsNullOrEmpty(token[0]) ? token[0] : null;
+
     /// <summary>Claim carrying the account's security stamp at sign-in.</summary>
     public const string SecurityStampClaim = "AspNet.Identity.SecurityStamp";
 
@@ -52,9 +56,10 @@ public static class IdentitySetup
                 o.DefaultScheme = SelectScheme;
                 o.DefaultSignInScheme = IdentityConstants.ApplicationScheme;
             })
-            // A request with "Authorization: Bearer …" is an app's or a script's; any other, the web platform's (cookie).
+            // A request with "Authorization: Bearer …" is an app's or a script's (so is a hub connection with
+            // ?access_token=, as browsers cannot set headers on WebSockets); any other, the web platform's (cookie).
             .AddPolicyScheme(SelectScheme, SelectScheme, o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || HubToken(http.Request) is not null
                     ? IdentityConstants.BearerScheme
                     : IdentityConstants.ApplicationScheme)
             .AddCookie(IdentityConstants.ApplicationScheme, o =>
@@ -70,7 +75,15 @@ public static class IdentitySetup
                 o.SlidingExpiration = false;
                 o.Events.OnValidatePrincipal = ValidateCookieAsync;
             })
-            .AddBearerToken(IdentityConstants.BearerScheme, o => o.BearerTokenExpiration = TimeSpan.FromHours(8));
+            .AddBearerToken(IdentityConstants.BearerScheme, o =>
+            {
+                o.BearerTokenExpiration = TimeSpan.FromHours(8);
+                o.Events.OnMessageReceived = context =>
+                {
+                    context.Token ??= HubToken(context.Request);
+                    return Task.CompletedTask;
+                };
+            });
 
         services.AddAuthorization(o => o.AddPolicy(ApiPolicy, p => p.AddAuthenticationSchemes(IdentityConstants.BearerScheme).RequireAuthenticatedUser()));
         services.AddCascadingAuthenticationState();

@@ -17,6 +17,8 @@ public static class PermissionCatalog
         .. AccessPermissions.All,
         .. ParameterPermissions.All,
         .. AuditPermissions.All,
+        .. ContractPermissions.All,
+        .. WorkflowPermissions.All,
     ];
 
     public static IReadOnlySet<string> Codes { get; } = All.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
@@ -109,5 +111,39 @@ public static class AuditPermissions
         new(Read, "查看系统日志", "系统日志"),
         new(Export, "导出系统日志", "系统日志"),
         new(Verify, "校验日志链", "系统日志"),
+    ];
+}
+
+public static class ContractPermissions
+{
+    public const string PackagesRead = "packages.read";
+    public const string PackagesWrite = "packages.write";
+    public const string PackagesPublish = "packages.publish";
+    public const string Read = "contracts.read";
+    public const string Sign = "contracts.sign";
+    public const string Request = "contracts.request";
+    public const string Log = "contracts.log";
+
+    public static readonly PermissionInfo[] All =
+    [
+        new(PackagesRead, "查看服务包", "签约管理"),
+        new(PackagesWrite, "新增和修改服务包", "签约管理"),
+        new(PackagesPublish, "发布和停用服务包", "签约管理"),
+        new(Read, "查看签约", "签约管理"),
+        new(Sign, "办理签约（医生端签约）", "签约管理"),
+        new(Request, "提交签约申请（居民端）", "签约管理"),
+        new(Log, "查看签约人员日志", "签约管理"),
+    ];
+}
+
+public static class WorkflowPermissions
+{
+    public const string Read = "workflows.read";
+    public const string Migrate = "workflows.migrate";
+
+    public static readonly PermissionInfo[] All =
+    [
+        new(Read, "查看流程定义与实例", "配置中心"),
+        new(Migrate, "迁移流程实例到新版本", "配置中心"),
     ];
 }

@@ -20,12 +20,13 @@ namespace Jiayi.Host.Demo;
 /// First-run demo data (Demo:Enabled): in Xianyang's 秦都区 and 兴平市 (real county codes), townships and
 /// villages, the health bureaus, a city hospital, township health centres and village clinics, family-doctor
 /// teams, 1,000 synthetic residents in households with valid ID numbers and key-population tags, follow-up
-/// records saved through the engine, and the demo accounts demo-county, demo-doctor and demo-ops.
+/// records saved through the engine, service packages and contracts in every status (<see cref="SigningDemo"/>),
+/// and the demo accounts demo-county, demo-doctor, demo-centre and demo-ops.
 /// Township and village codes and institution codes are illustrative, not official. Runs once: it does
 /// nothing when any institution exists.
 /// </summary>
 public sealed partial class DemoSeeder(
-    JiayiDbContext db, AccessBootstrap bootstrap, RecordService records, FormCatalog catalog, FieldProtector protector, Clock clock, ILogger<DemoSeeder> logger)
+    JiayiDbContext db, AccessBootstrap bootstrap, RecordService records, FormCatalog catalog, FieldProtector protector, SigningDemo signing, Clock clock, ILogger<DemoSeeder> logger)
 {
     public const int ResidentCount = 1000;
 
@@ -116,6 +117,7 @@ public sealed partial class DemoSeeder(
         var leader = await db.TeamMembers.FirstAsync(m => m.TeamId == doctorTeam.Id && m.IsLeader, cancellationToken);
         leader.UserId = doctor.Id;
         leader.Name = doctor.DisplayName;
+        var centreAdmin = await bootstrap.CreateUserAsync("demo-centre", "马庄街道卫生院签约审核员", UserTypes.Service, doctorTeam.ParentId!.Value, null, AccessBootstrap.InstitutionAdminRole, cancellationToken);
         await bootstrap.CreateUserAsync("demo-county", "秦都区卫健局监管员", UserTypes.Supervisor, qindu.Id, null, AccessBootstrap.SupervisorRole, cancellationToken);
         await bootstrap.CreateUserAsync("demo-ops", "咸阳市平台运维", UserTypes.Operations, city.Id, null, AccessBootstrap.OperationsRole, cancellationToken);
 
@@ -124,6 +126,7 @@ public sealed partial class DemoSeeder(
         await db.SaveChangesAsync(cancellationToken);
 
         var saved = await SeedRecordsAsync(residents.Where(r => r.OrgId == doctorTeam.Id).ToList(), cancellationToken);
+        await signing.SeedAsync(doctor.Id, centreAdmin.Id, doctorTeam, cancellationToken);
         LogSeeded(logger, db.Organizations.Local.Count, residents.Count, saved);
     }
 

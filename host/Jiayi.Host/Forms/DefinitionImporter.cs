@@ -1,8 +1,11 @@
 using Jiayi.Data;
 using Jiayi.Data.Definitions;
+using Jiayi.Data.Workflows;
 using Jiayi.Engine.Definitions;
 using Jiayi.Engine.Forms;
+using Jiayi.Engine.Workflows;
 using Jiayi.Host.Infrastructure;
+using Jiayi.Host.Workflows;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jiayi.Host.Forms;
@@ -11,18 +14,25 @@ namespace Jiayi.Host.Forms;
 public sealed record ImportReport(IReadOnlyList<string> Imported, int Unchanged);
 
 /// <summary>
-/// Imports the shipped definition files at start. Every file is loaded and compiled first; if any is
-/// broken the import stops before writing anything and the host refuses to start, naming file, JSON
-/// pointer and reason. A file whose canonical content differs from the latest stored version becomes a
-/// new published version; stored versions are never changed.
+/// Imports the shipped definition files (forms, then workflows) at start. Every file is loaded and compiled
+/// first; if any is broken the import stops before writing anything and the host refuses to start, naming
+/// file, JSON pointer and reason. A file whose canonical content differs from the latest stored version
+/// becomes a new published version; stored versions are never changed.
 /// </summary>
-public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext> databases, Jiayi.Engine.Parameters.ParameterCatalog parameters, Clock clock, ILogger<DefinitionImporter> logger)
+public sealed partial class DefinitionImporter(
+    IDbContextFactory<JiayiDbContext> databases,
+    Jiayi.Engine.Parameters.ParameterCatalog parameters,
+    WorkflowHandlers handlers,
+    Clock clock,
+    ILogger<DefinitionImporter> logger)
 {
-    /// <summary>A form parameter that follows a system parameter must name one that exists, of a matching type.</summary>
-    private IEnumerable<DefinitionError> CheckSystemParameters(FormDefinition definition, string source)
+    private sealed record Loaded(string Id, string Title, string Source, string Canonical, string Hash);
+
+    /// <summary>A parameter that follows a system parameter must name one that exists, of a matching type.</summary>
+    private IEnumerable<DefinitionError> CheckSystemParameters(IReadOnlyList<ParameterDefinition>? declared, string source)
     {
         var index = 0;
-        foreach (var parameter in definition.Parameters ?? [])
+        foreach (var parameter in declared ?? [])
         {
             if (parameter.System is { } key)
             {
@@ -50,37 +60,27 @@ public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext>
 
     public async Task<ImportReport> ImportAsync(string definitionsPath, CancellationToken cancellationToken)
     {
-        var folder = Path.Combine(definitionsPath, "forms");
-        if (!Directory.Exists(folder))
-        {
-            throw new DefinitionException([new DefinitionError(folder, "", "找不到表单定义目录（配置项 Definitions:Path）")]);
-        }
-
-        var files = Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal).ToList();
-        var loaded = new List<(FormDefinition Definition, string Source, string Canonical, string Hash)>();
         var errors = new List<DefinitionError>();
-        foreach (var file in files)
+        var forms = await LoadFolderAsync(definitionsPath, "forms", errors, (text, source) =>
         {
-            var source = $"definitions/forms/{Path.GetFileName(file)}";
-            try
-            {
-                var definition = FormLoader.Parse(await File.ReadAllTextAsync(file, cancellationToken), source);
-                FormCompiler.Compile(definition, 0, source);
-                if (!string.Equals(Path.GetFileNameWithoutExtension(file), definition.Id, StringComparison.Ordinal))
-                {
-                    errors.Add(new DefinitionError(source, "/id", $"文件名应为“{definition.Id}.json”，与定义的 id 一致"));
-                    continue;
-                }
+            var definition = FormLoader.Parse(text, source);
+            FormCompiler.Compile(definition, 0, source);
+            errors.AddRange(CheckSystemParameters(definition.Parameters, source));
+            var canonical = FormLoader.ToCanonicalJson(definition);
+            return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
+        }, cancellationToken);
 
-                errors.AddRange(CheckSystemParameters(definition, source));
-                var canonical = FormLoader.ToCanonicalJson(definition);
-                loaded.Add((definition, source, canonical, FormLoader.ContentHash(canonical)));
-            }
-            catch (DefinitionException e)
-            {
-                errors.AddRange(e.Errors);
-            }
-        }
+        var formIds = forms.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var roleNames = await RoleNamesAsync(cancellationToken);
+        var workflows = await LoadFolderAsync(definitionsPath, "workflows", errors, (text, source) =>
+        {
+            var definition = WorkflowLoader.Parse(text, source);
+            var compiled = WorkflowCompiler.Compile(definition, 0, source);
+            errors.AddRange(CheckSystemParameters(definition.Parameters, source));
+            errors.AddRange(CheckWorkflowReferences(compiled, source, formIds, roleNames));
+            var canonical = WorkflowLoader.ToCanonicalJson(definition);
+            return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
+        }, cancellationToken);
 
         if (errors.Count > 0)
         {
@@ -93,7 +93,9 @@ public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext>
         {
             try
             {
-                return await StoreAsync(loaded, cancellationToken);
+                var formReport = await StoreAsync(forms, FormStore, cancellationToken);
+                var workflowReport = await StoreAsync(workflows, WorkflowStore, cancellationToken);
+                return new ImportReport([.. formReport.Imported, .. workflowReport.Imported], formReport.Unchanged + workflowReport.Unchanged);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -102,34 +104,124 @@ public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext>
         }
     }
 
-    private async Task<ImportReport> StoreAsync(List<(FormDefinition Definition, string Source, string Canonical, string Hash)> loaded, CancellationToken cancellationToken)
+    /// <summary>Loads every <c>*.json</c> of one folder; a missing folder is an error for forms, an empty set otherwise.</summary>
+    private static async Task<List<Loaded>> LoadFolderAsync(string definitionsPath, string kind, List<DefinitionError> errors, Func<string, string, Loaded> load, CancellationToken cancellationToken)
+    {
+        var folder = Path.Combine(definitionsPath, kind);
+        if (!Directory.Exists(folder))
+        {
+            if (kind == "forms")
+            {
+                throw new DefinitionException([new DefinitionError(folder, "", "找不到表单定义目录（配置项 Definitions:Path）")]);
+            }
+
+            return [];
+        }
+
+        var loaded = new List<Loaded>();
+        foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            var source = $"definitions/{kind}/{Path.GetFileName(file)}";
+            try
+            {
+                var item = load(await File.ReadAllTextAsync(file, cancellationToken), source);
+                if (!string.Equals(Path.GetFileNameWithoutExtension(file), item.Id, StringComparison.Ordinal))
+                {
+                    errors.Add(new DefinitionError(source, "/id", $"文件名应为“{item.Id}.json”，与定义的 id 一致"));
+                    continue;
+                }
+
+                loaded.Add(item);
+            }
+            catch (DefinitionException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+
+        return loaded;
+    }
+
+    /// <summary>What a workflow names outside itself must exist: forms, host handlers and roles.</summary>
+    private IEnumerable<DefinitionError> CheckWorkflowReferences(CompiledWorkflow workflow, string source, HashSet<string> formIds, IReadOnlySet<string> roleNames)
+    {
+        var definition = workflow.Definition;
+        for (var i = 0; i < definition.Transitions.Count; i++)
+        {
+            var t = definition.Transitions[i];
+            if (t.Form is { } form && !formIds.Contains(form))
+            {
+                yield return new DefinitionError(source, $"/transitions/{i}/form", $"表单“{form}”不存在（见 definitions/forms）");
+            }
+
+            foreach (var role in t.Roles ?? [])
+            {
+                if (!roleNames.Contains(role))
+                {
+                    yield return new DefinitionError(source, $"/transitions/{i}/roles", $"角色“{role}”不存在，请先在“角色与权限”中创建");
+                }
+            }
+        }
+
+        foreach (var handler in workflow.Handlers)
+        {
+            if (!handlers.Contains(handler))
+            {
+                yield return new DefinitionError(source, "", $"处理程序“{handler}”不存在；可用：{string.Join("、", handlers.Names)}");
+            }
+        }
+    }
+
+    private async Task<IReadOnlySet<string>> RoleNamesAsync(CancellationToken cancellationToken)
     {
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
-        var latest = await db.FormDefinitions.AsNoTracking()
+        return (await db.Roles.Select(r => r.Name).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>How one kind of definition is stored: its latest versions, and a new version row.</summary>
+    private sealed record Store(
+        Func<JiayiDbContext, CancellationToken, Task<Dictionary<string, (int Version, string ContentHash)>>> Latest,
+        Action<JiayiDbContext, Loaded, int, DateTime> Add,
+        string Kind);
+
+    private static readonly Store FormStore = new(
+        (db, ct) => db.FormDefinitions.AsNoTracking()
             .Where(d => d.Version == db.FormDefinitions.Where(x => x.FormId == d.FormId).Max(x => x.Version))
-            .ToDictionaryAsync(d => d.FormId, d => (d.Version, d.ContentHash), StringComparer.Ordinal, cancellationToken);
-        var imported = new List<string>();
-        foreach (var (definition, source, canonical, hash) in loaded)
+            .ToDictionaryAsync(d => d.FormId, d => (d.Version, d.ContentHash), StringComparer.Ordinal, ct),
+        (db, item, version, now) => db.FormDefinitions.Add(new FormDefinitionVersion
         {
-            var current = latest.GetValueOrDefault(definition.Id);
-            if (current.ContentHash == hash)
+            FormId = item.Id, Version = version, Title = item.Title, Content = item.Canonical, ContentHash = item.Hash,
+            Status = DefinitionStatus.Published, Source = item.Source, CreatedAt = now,
+        }),
+        "表单");
+
+    private static readonly Store WorkflowStore = new(
+        (db, ct) => db.WorkflowDefinitions.AsNoTracking()
+            .Where(d => d.Version == db.WorkflowDefinitions.Where(x => x.WorkflowId == d.WorkflowId).Max(x => x.Version))
+            .ToDictionaryAsync(d => d.WorkflowId, d => (d.Version, d.ContentHash), StringComparer.Ordinal, ct),
+        (db, item, version, now) => db.WorkflowDefinitions.Add(new WorkflowDefinitionVersion
+        {
+            WorkflowId = item.Id, Version = version, Title = item.Title, Content = item.Canonical, ContentHash = item.Hash,
+            Status = DefinitionStatus.Published, Source = item.Source, CreatedAt = now,
+        }),
+        "流程");
+
+    private async Task<ImportReport> StoreAsync(List<Loaded> loaded, Store store, CancellationToken cancellationToken)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var latest = await store.Latest(db, cancellationToken);
+        var imported = new List<string>();
+        foreach (var item in loaded)
+        {
+            var current = latest.GetValueOrDefault(item.Id);
+            if (current.ContentHash == item.Hash)
             {
                 continue;
             }
 
             var version = current.Version + 1;
-            db.FormDefinitions.Add(new FormDefinitionVersion
-            {
-                FormId = definition.Id,
-                Version = version,
-                Title = definition.Title,
-                Content = canonical,
-                ContentHash = hash,
-                Status = DefinitionStatus.Published,
-                Source = source,
-                CreatedAt = clock.UtcNow,
-            });
-            imported.Add($"{definition.Id} 第 {version} 版");
+            store.Add(db, item, version, clock.UtcNow);
+            imported.Add($"{store.Kind} {item.Id} 第 {version} 版");
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -144,6 +236,6 @@ public sealed partial class DefinitionImporter(IDbContextFactory<JiayiDbContext>
     [LoggerMessage(Level = LogLevel.Information, Message = "Definition import raced with another process; retrying")]
     private static partial void LogRaced(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Imported form definition {Version}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Imported definition {Version}")]
     private static partial void LogImported(ILogger logger, string version);
 }

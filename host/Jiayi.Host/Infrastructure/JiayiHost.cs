@@ -4,6 +4,7 @@ using Jiayi.Engine.Forms;
 using Jiayi.Host.Access;
 using Jiayi.Host.Audit;
 using Jiayi.Host.Components;
+using Jiayi.Host.Contracts;
 using Jiayi.Host.Demo;
 using Jiayi.Host.Forms;
 using Jiayi.Host.Organizations;
@@ -11,6 +12,7 @@ using Jiayi.Host.Parameters;
 using Jiayi.Host.Records;
 using Jiayi.Host.Residents;
 using Jiayi.Host.Security;
+using Jiayi.Host.Workflows;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Radzen;
 using Scalar.AspNetCore;
@@ -39,6 +41,7 @@ public static class JiayiHost
         services.AddSingleton<DefinitionImporter>();
         services.AddSingleton<RecordService>();
         services.AddSingleton<ResidentService>();
+        services.AddSingleton<PackageService>();
         services.AddSingleton<ResidentDirectory>();
         services.AddSingleton<ResidentImport>();
         services.AddHostedService<ResidentImportWorker>();
@@ -50,10 +53,24 @@ public static class JiayiHost
         services.AddSingleton<UserGroupService>();
         services.AddScoped<AccessBootstrap>();
         services.AddScoped<DemoSeeder>();
+        services.AddScoped<SigningDemo>();
         services.AddHttpContextAccessor();
         services.AddJiayiIdentity();
         services.AddScoped<CurrentAccess>();
         services.AddScoped<CircuitHandler, AuditCircuitHandler>();
+        services.AddSingleton<WorkflowCatalog>();
+        services.AddSingleton<WorkflowHandlers>();
+        services.AddSingleton<IWorkflowSubject, ContractSubject>();
+        services.AddSingleton<IWorkflowHandler, RenewHandler>();
+        services.AddSingleton<WorkflowRuntime>();
+        services.AddSingleton<WorkItemService>();
+        services.AddSingleton<WorkflowMigration>();
+        services.AddSingleton<InboxNotifier>();
+        services.AddSingleton<AgreementTemplates>();
+        services.AddSingleton<ContractService>();
+        services.AddSingleton<ContractQueries>();
+        services.AddSignalR();
+        services.AddJiayiJobs(options);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions.TryAdd("traceId", c.HttpContext.TraceIdentifier));
@@ -86,6 +103,8 @@ public static class JiayiHost
         {
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(cancellationToken);
         }
+
+        app.Services.ScheduleJiayiJobs();
     }
 
     public static void UseJiayi(this WebApplication app)
@@ -128,13 +147,17 @@ public static class JiayiHost
         api.MapFormEndpoints();
         api.MapRecordEndpoints();
         api.MapResidentEndpoints();
+        api.MapPackageEndpoints();
         api.MapHouseholdEndpoints();
         api.MapResidentImportEndpoints();
         api.MapOrganizationEndpoints();
         api.MapUserEndpoints();
         api.MapParameterEndpoints();
         api.MapAuditEndpoints();
+        api.MapWorkflowEndpoints();
+        api.MapContractEndpoints();
 
+        app.MapHub<InboxHub>(InboxHub.Path);
         app.MapAccountEndpoints();
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();

@@ -5,7 +5,7 @@ using Jiayi.Engine.Forms;
 namespace Jiayi.Host.Infrastructure;
 
 /// <summary>
-/// Reads a JSON request body: at most 1 MB (413 beyond), duplicate property names and excessive nesting
+/// Reads a JSON request body: at most 1 MB unless an endpoint allows more (413 beyond), duplicate property names and excessive nesting
 /// refused, malformed JSON explained with its line and position. Nothing is bound before it is checked.
 /// </summary>
 public static class RequestJson
@@ -14,15 +14,20 @@ public static class RequestJson
 
     private static readonly JsonDocumentOptions Options = new() { MaxDepth = 64, AllowDuplicateProperties = false };
 
-    public static ProblemException TooLarge() =>
-        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "请求体过大", $"请求体不能超过 {MaxBytes / 1024 / 1024} MB");
+    public static ProblemException TooLarge(int maxBytes = MaxBytes) =>
+        new(StatusCodes.Status413PayloadTooLarge, "payload-too-large", "请求体过大", $"请求体不能超过 {maxBytes / 1024 / 1024} MB");
 
     /// <summary>Reads the body as a JSON object.</summary>
-    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken) =>
+        await ReadObjectAsync(request, MaxBytes, cancellationToken);
+
+    /// <summary>Reads the body as a JSON object of at most <paramref name="maxBytes"/> (e.g. with images inside).</summary>
+    public static async Task<JsonDocument> ReadObjectAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > MaxBytes)
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
         {
-            throw TooLarge();
+            throw TooLarge(maxBytes);
         }
 
         var buffer = new ArrayBufferWriter<byte>(4096);
@@ -37,9 +42,9 @@ public static class RequestJson
             }
 
             buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBytes)
+            if (buffer.WrittenCount > maxBytes)
             {
-                throw TooLarge();
+                throw TooLarge(maxBytes);
             }
         }
 
@@ -190,10 +195,14 @@ public static class RequestJson
     /// Reads a JSON object body: unknown properties refused, the properties bound by <paramref name="bind"/>
     /// (which adds type errors at their paths); any error is a 400 before the caller's rules run.
     /// </summary>
-    public static async Task<T> ReadAsync<T>(HttpRequest request, IReadOnlyCollection<string> allowed, Func<JsonElement, List<ValidationError>, T> bind, CancellationToken cancellationToken)
+    public static Task<T> ReadAsync<T>(HttpRequest request, IReadOnlyCollection<string> allowed, Func<JsonElement, List<ValidationError>, T> bind, CancellationToken cancellationToken) =>
+        ReadAsync(request, allowed, bind, MaxBytes, cancellationToken);
+
+    /// <inheritdoc cref="ReadAsync{T}(HttpRequest, IReadOnlyCollection{string}, Func{JsonElement, List{ValidationError}, T}, CancellationToken)"/>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, IReadOnlyCollection<string> allowed, Func<JsonElement, List<ValidationError>, T> bind, int maxBytes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bind);
-        using var body = await ReadObjectAsync(request, cancellationToken);
+        using var body = await ReadObjectAsync(request, maxBytes, cancellationToken);
         var errors = new List<ValidationError>();
         RejectUnknown(body.RootElement, allowed, errors);
         var value = bind(body.RootElement, errors);

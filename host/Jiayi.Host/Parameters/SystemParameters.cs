@@ -117,9 +117,13 @@ public sealed class SystemParameters(IDbContextFactory<JiayiDbContext> databases
     }
 
     /// <summary>The form's parameters that follow a system parameter, with that parameter's current value.</summary>
-    public async Task<FrozenDictionary<string, Value>> OverridesForAsync(CompiledForm form, CancellationToken cancellationToken)
+    public Task<FrozenDictionary<string, Value>> OverridesForAsync(CompiledForm form, CancellationToken cancellationToken) =>
+        OverridesForAsync(form.Parameters, cancellationToken);
+
+    /// <summary>Of a definition's parameters, those that follow a system parameter, with its current value.</summary>
+    public async Task<FrozenDictionary<string, Value>> OverridesForAsync(IEnumerable<ParameterModel> parameters, CancellationToken cancellationToken)
     {
-        var linked = form.Parameters.Where(p => p.Definition.System is not null).ToList();
+        var linked = parameters.Where(p => p.Definition.System is not null).ToList();
         if (linked.Count == 0)
         {
             return FrozenDictionary<string, Value>.Empty;

@@ -31,4 +31,12 @@ public class ShippedWorkflowTests
         Assert.True(JsonNode.DeepEquals(original, JsonNode.Parse(canonical)), canonical);
         Assert.Equal(canonical, WorkflowLoader.ToCanonicalJson(WorkflowLoader.Parse(canonical, id)));
     }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Every_form_a_shipped_workflow_asks_for_is_a_shipped_form(string id)
+    {
+        var workflow = WorkflowLoader.Load(File.ReadAllText(FileOf(id)), id, 1);
+        Assert.All(workflow.Forms, form => Assert.Equal(form, ShippedForms.Load(form).Id));
+    }
 }
