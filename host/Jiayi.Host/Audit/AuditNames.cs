@@ -1,10 +1,12 @@
 using Jiayi.Data.Access;
 using Jiayi.Data.BatchImports;
+using Jiayi.Data.Contracts;
 using Jiayi.Data.Definitions;
 using Jiayi.Data.Organizations;
 using Jiayi.Data.Parameters;
 using Jiayi.Data.Records;
 using Jiayi.Data.Residents;
+using Jiayi.Data.Workflows;
 
 namespace Jiayi.Host.Audit;
 
@@ -30,6 +32,13 @@ public static class AuditNames
         ["audit"] = "系统日志",
         ["session"] = "登录会话",
         ["user-token"] = "两步验证密钥",
+        ["package"] = "服务包",
+        ["package-item"] = "服务包项目",
+        ["contract"] = "签约",
+        ["contract-package"] = "签约服务包",
+        ["file"] = "文件",
+        ["workflow-definition"] = "流程定义",
+        ["workflow-instance"] = "流程实例",
     };
 
     public static (string Type, string TypeName, string? Id, string? Name) Of(object entity) => entity switch
@@ -48,6 +57,13 @@ public static class AuditNames
         FormDefinitionVersion d => ("form-definition", "表单定义", $"{d.FormId}:{d.Version}", $"{d.Title} 第 {d.Version} 版"),
         SystemParameterValue p => ("parameter", "系统参数", p.Key, p.Key),
         ImportJob j => ("import", "批量导入", j.Id.ToString(), j.FileName),
+        ServicePackage p => ("package", "服务包", p.Id.ToString(), p.Name),
+        PackageItem i => ("package-item", "服务包项目", i.Id.ToString(), i.Name),
+        Contract c => ("contract", "签约", c.Id.ToString(), $"{c.Number} {c.ResidentName}"),
+        ContractPackage p => ("contract-package", "签约服务包", $"{p.ContractId}:{p.PackageId}", p.PackageName),
+        Jiayi.Data.Files.StoredFile f => ("file", "文件", f.Id.ToString(), $"{f.OwnerType} {f.Kind}"),
+        WorkflowDefinitionVersion d => ("workflow-definition", "流程定义", $"{d.WorkflowId}:{d.Version}", $"{d.Title} 第 {d.Version} 版"),
+        WorkflowInstance i => ("workflow-instance", "流程实例", i.Id.ToString(), i.Title),
         // The authenticator key of two-factor sign-in: its value never reaches the log.
         Microsoft.AspNetCore.Identity.IdentityUserToken<Guid> t => ("user-token", "两步验证密钥", t.UserId.ToString(), null),
         _ => (entity.GetType().Name, entity.GetType().Name, null, null),
@@ -89,7 +105,13 @@ public static class AuditNames
         "RequiresTwoFactor" => "需两步验证",
         "Role" => "团队角色",
         "IsLeader" => "团队长",
-        "Status" => "状态",
+        "Status" or "State" or "IsOpen" => "状态",
+        "Revision" => "版本号",
+        "WorkflowVersion" => "流程版本",
+        "RenewedById" => "续约",
+        "TerminationReason" or "TerminatedOn" => "解约信息",
+        "Published" or "PublishedAt" => "发布状态",
+        "CompletedAt" => "完成时间",
         "Data" or "Scores" or "Outcomes" => "表单内容",
         _ => name,
     };

@@ -20,8 +20,8 @@ public static class ContractEndpoints
     /// <summary>Signature and photo travel inside the JSON body (base64): allow up to 8 MB.</summary>
     public const int MaxSignBytes = 8 * 1024 * 1024;
 
-    private const int MaxSignatureBytes = 512 * 1024;
-    private const int MaxPhotoBytes = 4 * 1024 * 1024;
+    internal const int MaxSignatureBytes = 512 * 1024;
+    internal const int MaxPhotoBytes = 4 * 1024 * 1024;
 
     private static readonly string[] SignProperties = ["residentId", "packageIds", "teamId", "doctorUserId", "startDate", "source", "signature", "photo", "latitude", "longitude", "populations"];
     private static readonly string[] RequestProperties = ["residentId", "packageIds", "teamId"];

@@ -37,7 +37,7 @@ public static class PackageRules
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(errors);
-        var name = Text(input.Name, "/name", "服务包名称", MaxNameLength, required: true, errors) ?? "";
+        var name = Text(input.Name, "/name", "", "服务包名称", MaxNameLength, required: true, errors) ?? "";
         var kind = input.Kind?.Trim() ?? "";
         if (kind.Length == 0)
         {
@@ -48,10 +48,10 @@ public static class PackageRules
             errors.Add(new ValidationError("/kind", ErrorCodes.Enum, $"服务包类型应为：{string.Join("、", PackageKinds.All)}"));
         }
 
-        var description = Text(input.Description, "/description", "说明", MaxDescriptionLength, required: false, errors);
+        var description = Text(input.Description, "/description", "", "说明", MaxDescriptionLength, required: false, errors);
         var populations = TargetPopulations(input.TargetPopulations, errors);
-        var price = Amount(input.Price, "/price", "价格", required: true, errors);
-        var subsidy = Amount(input.Subsidy, "/subsidy", "补助", required: false, errors);
+        var price = Amount(input.Price, "/price", "", "价格", required: true, errors);
+        var subsidy = Amount(input.Subsidy, "/subsidy", "", "补助", required: false, errors);
         if (price is { } p && subsidy is { } s && s > p)
         {
             errors.Add(new ValidationError("/subsidy", ErrorCodes.Maximum, $"补助（{s} 元）不能超过价格（{p} 元）"));
@@ -129,13 +129,13 @@ public static class PackageRules
             var item = items[i];
             var at = $"/items/{i}";
             var row = $"第 {i + 1} 项服务：";
-            var name = Text(item.Name, at + "/name", row + "名称", MaxNameLength, required: true, errors);
+            var name = Text(item.Name, at + "/name", row, "名称", MaxNameLength, required: true, errors);
             if (name is not null && !names.Add(name))
             {
                 errors.Add(new ValidationError(at + "/name", ErrorCodes.UniqueItems, $"{row}名称“{name}”与前面的服务重复"));
             }
 
-            var serviceType = Text(item.ServiceType, at + "/serviceType", row + "服务类型", MaxServiceTypeLength, required: false, errors);
+            var serviceType = Text(item.ServiceType, at + "/serviceType", row, "服务类型", MaxServiceTypeLength, required: false, errors);
             if (item.TimesPerYear is not { } times)
             {
                 errors.Add(new ValidationError(at + "/timesPerYear", ErrorCodes.Required, $"{row}请填写每年次数 timesPerYear"));
@@ -145,8 +145,8 @@ public static class PackageRules
                 errors.Add(new ValidationError(at + "/timesPerYear", times < 0 ? ErrorCodes.Minimum : ErrorCodes.Maximum, $"{row}每年次数应在 0～{MaxTimesPerYear} 之间"));
             }
 
-            var price = Amount(item.Price, at + "/price", row + "价格", required: false, errors);
-            var subsidy = Amount(item.Subsidy, at + "/subsidy", row + "补助", required: false, errors);
+            var price = Amount(item.Price, at + "/price", row, "价格", required: false, errors);
+            var subsidy = Amount(item.Subsidy, at + "/subsidy", row, "补助", required: false, errors);
             // Without a price the item is free: any subsidy exceeds it. A price already refused is not compared.
             if (subsidy is { } itemSubsidy && (item.Price is null || price is not null) && itemSubsidy > (price ?? 0))
             {
@@ -160,14 +160,15 @@ public static class PackageRules
         return checkedItems;
     }
 
-    private static string? Text(string? value, string path, string label, int maxLength, bool required, List<ValidationError> errors)
+    /// <summary>Trimmed text, null when empty; <paramref name="row"/> starts the messages of an item (第 2 项服务：).</summary>
+    private static string? Text(string? value, string path, string row, string label, int maxLength, bool required, List<ValidationError> errors)
     {
         var text = value?.Trim() ?? "";
         if (text.Length == 0)
         {
             if (required)
             {
-                errors.Add(new ValidationError(path, ErrorCodes.Required, $"请填写{label}"));
+                errors.Add(new ValidationError(path, ErrorCodes.Required, $"{row}请填写{label}"));
             }
 
             return null;
@@ -175,7 +176,7 @@ public static class PackageRules
 
         if (text.Length > maxLength)
         {
-            errors.Add(new ValidationError(path, ErrorCodes.MaxLength, $"{label}不能超过 {maxLength} 个字"));
+            errors.Add(new ValidationError(path, ErrorCodes.MaxLength, $"{row}{label}不能超过 {maxLength} 个字"));
             return null;
         }
 
@@ -183,13 +184,13 @@ public static class PackageRules
     }
 
     /// <summary>An amount in yuan: 0 to 100,000 with at most two decimals.</summary>
-    private static decimal? Amount(decimal? value, string path, string label, bool required, List<ValidationError> errors)
+    private static decimal? Amount(decimal? value, string path, string row, string label, bool required, List<ValidationError> errors)
     {
         if (value is not { } amount)
         {
             if (required)
             {
-                errors.Add(new ValidationError(path, ErrorCodes.Required, $"请填写{label}（元）"));
+                errors.Add(new ValidationError(path, ErrorCodes.Required, $"{row}请填写{label}（元）"));
             }
 
             return null;
@@ -197,13 +198,13 @@ public static class PackageRules
 
         if (amount is < 0 or > MaxAmount)
         {
-            errors.Add(new ValidationError(path, amount < 0 ? ErrorCodes.Minimum : ErrorCodes.Maximum, $"{label}应在 0～{MaxAmount:0} 元之间"));
+            errors.Add(new ValidationError(path, amount < 0 ? ErrorCodes.Minimum : ErrorCodes.Maximum, $"{row}{label}应在 0～{MaxAmount:0} 元之间"));
             return null;
         }
 
         if (decimal.Round(amount, 2) != amount)
         {
-            errors.Add(new ValidationError(path, Decimals, $"{label}最多保留两位小数（到分）"));
+            errors.Add(new ValidationError(path, Decimals, $"{row}{label}最多保留两位小数（到分）"));
             return null;
         }
 

@@ -226,14 +226,14 @@ public sealed class PackageService(IDbContextFactory<JiayiDbContext> databases, 
     }
 
     /// <summary>
-    /// Packages a user with <paramref name="scopePath"/> may see and sign: those serving a subtree inside the scope,
-    /// and those serving an ancestor of it (a city-level package reaches every team below).
+    /// Packages a user with <paramref name="scopePath"/> may see: those serving a subtree inside the scope, and the
+    /// published ones serving an ancestor of it (a city-level package reaches every team below; its drafts do not).
     /// </summary>
     public static IQueryable<ServicePackage> Visible(JiayiDbContext db, string scopePath)
     {
         ArgumentNullException.ThrowIfNull(db);
         var ancestors = Ancestors(scopePath);
-        return db.ServicePackages.Where(p => p.IssuerOrgPath.StartsWith(scopePath) || ancestors.Contains(p.IssuerOrgPath));
+        return db.ServicePackages.Where(p => p.IssuerOrgPath.StartsWith(scopePath) || (p.Published && ancestors.Contains(p.IssuerOrgPath)));
     }
 
     /// <summary>

@@ -66,9 +66,12 @@ public static class JiayiHost
         services.AddSingleton<WorkItemService>();
         services.AddSingleton<WorkflowMigration>();
         services.AddSingleton<InboxNotifier>();
+        services.AddSingleton<UserNotifications>();
         services.AddSingleton<AgreementTemplates>();
         services.AddSingleton<ContractService>();
         services.AddSingleton<ContractQueries>();
+        services.AddSingleton<SigningDesk>();
+        services.AddSingleton<ContractExport>();
         services.AddSignalR();
         services.AddJiayiJobs(options);
 

@@ -377,6 +377,9 @@ public abstract class PackageApiTests<THost>(THost host) : IClassFixture<THost>
             await (await _client.PostAsync($"/api/packages/{Id(package)}/publish", null)).ReadAsync(HttpStatusCode.OK);
         }
 
+        // A draft stays with those who manage it.
+        var draft = await CreateAsync(_client, Body(prefix + "D甲院草稿"));
+
         await host.Factory.CreateUserAsync("pkg-team-a1", _world.CentreA, _world.TeamA1, [ContractPermissions.PackagesRead]);
         using var team = await host.Factory.ClientForAsync("pkg-team-a1");
         Assert.Equal([prefix + "A市级", prefix + "B甲院"], await NamesAsync(team, Q(prefix)));
@@ -384,6 +387,7 @@ public abstract class PackageApiTests<THost>(THost host) : IClassFixture<THost>
         var read = await (await team.GetAsync($"/api/packages/{Id(cityPackage)}")).ReadAsync(HttpStatusCode.OK);
         Assert.Equal(("测试卫生健康委员会", Id(cityDepartment)), (read["issuer"]!["name"]!.GetValue<string>(), read["issuer"]!["id"]!.GetValue<string>()));
         await (await team.GetAsync($"/api/packages/{Id(centreA)}")).ReadAsync(HttpStatusCode.OK);
+        await (await team.GetAsync($"/api/packages/{Id(draft)}")).ProblemAsync(HttpStatusCode.NotFound);
         var hidden = await (await team.GetAsync($"/api/packages/{Id(centreB)}")).ProblemAsync(HttpStatusCode.NotFound);
         var unknown = await (await team.GetAsync($"/api/packages/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Equal(unknown["code"]!.GetValue<string>(), hidden["code"]!.GetValue<string>());
@@ -392,6 +396,14 @@ public abstract class PackageApiTests<THost>(THost host) : IClassFixture<THost>
         await host.Factory.CreateUserAsync("pkg-team-b1", _world.CentreB, _world.TeamB1, [ContractPermissions.PackagesRead]);
         using var teamB = await host.Factory.ClientForAsync("pkg-team-b1");
         Assert.Equal([prefix + "A市级", prefix + "C乙院"], await NamesAsync(teamB, Q(prefix)));
+
+        // The institution's own accounts see its draft; the city's draft would not reach them either.
+        await host.Factory.CreateUserAsync("pkg-centre-reader", _world.CentreA, null, [ContractPermissions.PackagesRead]);
+        using var centre = await host.Factory.ClientForAsync("pkg-centre-reader");
+        Assert.Equal([prefix + "A市级", prefix + "B甲院", prefix + "D甲院草稿"], await NamesAsync(centre, Q(prefix)));
+        await (await _client.PostAsync($"/api/packages/{Id(cityPackage)}/unpublish", null)).ReadAsync(HttpStatusCode.OK);
+        Assert.Equal([prefix + "B甲院", prefix + "D甲院草稿"], await NamesAsync(centre, Q(prefix)));
+        Assert.Equal([prefix + "B甲院", prefix + "C乙院", prefix + "A市级", prefix + "D甲院草稿"], await NamesAsync(_client, Q(prefix)));
     }
 
     [Fact]
@@ -401,6 +413,7 @@ public abstract class PackageApiTests<THost>(THost host) : IClassFixture<THost>
         var city = Body();
         city["issuerOrgId"] = Id(cityDepartment);
         var cityPackage = Id(await CreateAsync(_client, city));
+        await (await _client.PostAsync($"/api/packages/{cityPackage}/publish", null)).ReadAsync(HttpStatusCode.OK);
         var other = Body();
         other["issuerOrgId"] = _world.CentreB.Id.ToString();
         var centreB = Id(await CreateAsync(_client, other));

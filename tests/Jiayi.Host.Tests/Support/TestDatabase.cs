@@ -31,7 +31,9 @@ public sealed class TestDatabase : IAsyncDisposable
         var file = System.IO.Path.Combine(folder, $"{Guid.NewGuid():N}.db");
         return new TestDatabase(DatabaseProvider.Sqlite, $"Data Source={file};Pooling=False", () =>
         {
-            foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+            // The Hangfire job store lives beside the database (BackgroundJobs): <name>-jobs.db.
+            var jobs = System.IO.Path.ChangeExtension(file, null) + "-jobs.db";
+            foreach (var path in new[] { file, file + "-wal", file + "-shm", jobs, jobs + "-wal", jobs + "-shm" })
             {
                 File.Delete(path);
             }
