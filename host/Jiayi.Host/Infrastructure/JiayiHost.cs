@@ -70,6 +70,7 @@ public static class JiayiHost
         services.AddSingleton<AgreementTemplates>();
         services.AddSingleton<ContractService>();
         services.AddSingleton<ContractQueries>();
+        services.AddSingleton<ContractLogExport>();
         services.AddSingleton<SigningDesk>();
         services.AddSingleton<ContractExport>();
         services.AddSignalR();

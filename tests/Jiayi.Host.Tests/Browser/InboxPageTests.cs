@@ -145,6 +145,15 @@ public sealed class InboxPageTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid='signing-log'] tbody tr").First).ToContainTextAsync("马庄街道卫生院");
             await ShootAsync(page, "contract-log");
 
+            // The export has the same filters: only 刘建华's rejections.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-testid='log-export']"));
+            Assert.StartsWith("签约日志-", download.SuggestedFilename, StringComparison.Ordinal);
+            var file = Path.Combine(browser.Screenshots, "contract-log-export.xlsx");
+            await download.SaveAsAsync(file);
+            var rows = MiniExcelLibs.MiniExcel.Query(file, useHeaderRow: true).Cast<IDictionary<string, object?>>().ToList();
+            Assert.NotEmpty(rows);
+            Assert.All(rows, r => Assert.Equal(("刘建华", "驳回", "已驳回"), (r["人员"]?.ToString(), r["操作"]?.ToString(), r["新状态"]?.ToString())));
+
             await page.GotoAsync("workflows");
             await page.Locator("[data-testid='workflow-list']").GetByText("居民申请签约").ClickAsync();
             var detail = page.Locator("[data-testid='workflow-detail']");
@@ -154,8 +163,6 @@ public sealed class InboxPageTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("[data-testid='workflow-timers']")).ToContainTextAsync("addDays(subject.end_date, -params.reminder_days)");
             await Assertions.Expect(page.Locator("[data-testid='workflow-mermaid']")).ToContainTextAsync("first_review --> review : 初审通过");
             await ShootAsync(page, "workflows");
-            await page.SetViewportSizeAsync(1366, 3000);
-            await ShootAsync(page, "tmp-workflows-tall");
         }
         catch
         {
