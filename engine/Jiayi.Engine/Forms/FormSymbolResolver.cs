@@ -101,19 +101,22 @@ internal sealed class FormSymbolResolver : ISymbolResolver<FormScope>
 
     public string UnknownNameHint(string name)
     {
-        var candidates = _rowSymbols.Keys.Concat(_symbols.Keys).Concat(_outcomes.Keys)
-            .Select(key => (key, distance: Distance(name, key)))
-            .Where(c => c.distance <= Math.Max(2, name.Length / 4))
-            .OrderBy(c => c.distance)
-            .Take(3)
-            .Select(c => c.key)
-            .ToList();
+        var candidates = Closest(name, _rowSymbols.Keys.Concat(_symbols.Keys).Concat(_outcomes.Keys));
         return candidates.Count > 0
             ? $"是否想写：{string.Join("、", candidates)}？"
             : "可用的名称：本表单的字段代码，以及 scores.*、outcomes.*、params.*、subject.birth_date、subject.sex、subject.age。";
     }
 
-    internal static int Distance(string a, string b)
+    /// <summary>Up to three names close to a mistyped one (edit distance), closest first.</summary>
+    internal static List<string> Closest(string name, IEnumerable<string> names) =>
+        [.. names
+            .Select(key => (key, distance: Distance(name, key)))
+            .Where(c => c.distance <= Math.Max(2, name.Length / 4))
+            .OrderBy(c => c.distance)
+            .Take(3)
+            .Select(c => c.key)];
+
+    private static int Distance(string a, string b)
     {
         var previous = new int[b.Length + 1];
         var current = new int[b.Length + 1];

@@ -41,13 +41,7 @@ internal sealed class WorkflowSymbolResolver : ISymbolResolver<WorkflowScope>
 
     public string UnknownNameHint(string name)
     {
-        var candidates = _symbols.Keys
-            .Select(key => (key, distance: FormSymbolResolver.Distance(name, key)))
-            .Where(c => c.distance <= Math.Max(2, name.Length / 4))
-            .OrderBy(c => c.distance)
-            .Take(3)
-            .Select(c => c.key)
-            .ToList();
+        var candidates = FormSymbolResolver.Closest(name, _symbols.Keys);
         return candidates.Count > 0
             ? $"是否想写：{string.Join("、", candidates)}？"
             : $"可用的名称：{string.Join("、", _symbols.Keys.Order(StringComparer.Ordinal))}。";
