@@ -22,6 +22,9 @@ public sealed record FormDefinition
 
     public string? Subject { get; init; }
 
+    /// <summary><c>record</c> (default) or <c>workflow</c>: see <see cref="FormPurposes"/>.</summary>
+    public string? Purpose { get; init; }
+
     public string? OccurredOn { get; init; }
 
     public IReadOnlyList<string>? Notes { get; init; }
@@ -234,6 +237,15 @@ public sealed record IntervalDefinition
     public JsonElement? Months { get; init; }
 
     public required string Label { get; init; }
+}
+
+/// <summary>What a form is for: a service record of its own, or the form of a workflow transition only.</summary>
+public static class FormPurposes
+{
+    public const string Record = "record";
+    public const string Workflow = "workflow";
+
+    public static bool IsRecord(FormDefinition definition) => definition?.Purpose is null or Record;
 }
 
 /// <summary>Source-generated (de)serialisation of definitions: trimming-safe for the WebAssembly apps.</summary>

@@ -79,7 +79,7 @@ public sealed record PackageQuery(bool? Published, string? Kind, string? Q, int 
 /// again without touching existing contracts. A package serves the subtree of <see cref="ServicePackage.IssuerOrgPath"/>
 /// (see <see cref="ServedPath"/>): users below it see and sign it, users above it (or at it) manage it.
 /// </summary>
-public sealed class PackageService(IDbContextFactory<JiayiDbContext> databases, Clock clock)
+public sealed class PackageService(IDbContextFactory<JiayiDbContext> databases, Forms.FormCatalog forms, Clock clock)
 {
     public async Task<PackagePage> ListAsync(AccessInfo access, PackageQuery query, CancellationToken cancellationToken)
     {
@@ -303,20 +303,18 @@ public sealed class PackageService(IDbContextFactory<JiayiDbContext> databases, 
         DateOnly ValidFrom, DateOnly ValidTo, IssuerNode Issuer, string? AgreementTemplate, IReadOnlyList<PackageItemInput> Items);
 
     /// <summary>Checks every field against <see cref="PackageRules"/> and the database, reporting all problems at once; nothing is written on failure.</summary>
-    private static async Task<PackageFields> CheckAsync(JiayiDbContext db, AccessInfo access, PackageInput input, Guid issuerId, CancellationToken cancellationToken)
+    private async Task<PackageFields> CheckAsync(JiayiDbContext db, AccessInfo access, PackageInput input, Guid issuerId, CancellationToken cancellationToken)
     {
         var errors = new List<ValidationError>();
         var checkedInput = PackageRules.Check(input, errors);
         var issuer = await IssuerAsync(db, access, issuerId, errors, cancellationToken);
-        var formIds = checkedInput.Items.Select(i => i.FormId).OfType<string>().Distinct().ToList();
-        var published = await db.FormDefinitions.AsNoTracking()
-            .Where(d => d.Status == Jiayi.Data.Definitions.DefinitionStatus.Published && formIds.Contains(d.FormId))
-            .Select(d => d.FormId).Distinct().ToListAsync(cancellationToken);
+        // Items are fulfilled by service records: only record forms, not the forms of workflow steps (解约登记).
+        var published = (await forms.ListAsync(cancellationToken)).Where(f => f.IsRecord).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < checkedInput.Items.Count; i++)
         {
             if (checkedInput.Items[i].FormId is { } formId && !published.Contains(formId))
             {
-                errors.Add(new ValidationError($"/items/{i}/formId", "not-found", $"第 {i + 1} 项服务：没有代码为“{formId}”的已发布表单"));
+                errors.Add(new ValidationError($"/items/{i}/formId", "not-found", $"第 {i + 1} 项服务：没有代码为“{formId}”的已发布服务记录表单"));
             }
         }
 

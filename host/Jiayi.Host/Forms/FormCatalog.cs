@@ -6,7 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Jiayi.Host.Forms;
 
 /// <summary>A published form version as listed in catalogues.</summary>
-public sealed record FormSummary(string Id, int Version, string Title, string? Standard);
+public sealed record FormSummary(string Id, int Version, string Title, string? Standard, string Purpose = FormPurposes.Record)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRecord => Purpose == FormPurposes.Record;
+}
 
 /// <summary>
 /// The published forms: which versions exist (from the database) and their compiled models (compiled once
@@ -26,7 +30,7 @@ public sealed class FormCatalog(IDbContextFactory<JiayiDbContext> databases, Com
         foreach (var row in latest)
         {
             var form = await GetAsync(row.FormId, row.Version, cancellationToken);
-            result.Add(new FormSummary(row.FormId, row.Version, row.Title, form?.Definition.Standard));
+            result.Add(new FormSummary(row.FormId, row.Version, row.Title, form?.Definition.Standard, form?.Definition.Purpose ?? FormPurposes.Record));
         }
 
         return result;

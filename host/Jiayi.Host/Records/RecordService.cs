@@ -77,6 +77,10 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         var form = request.FormVersion is { } pinned
             ? await catalog.GetAsync(request.FormId, pinned, cancellationToken) ?? throw ProblemException.FormVersionNotFound(request.FormId, pinned)
             : await catalog.GetLatestAsync(request.FormId, cancellationToken) ?? throw ProblemException.FormNotFound(request.FormId);
+        if (!FormPurposes.IsRecord(form.Definition))
+        {
+            throw ProblemException.Invalid("/formId", "workflow-form", $"表单“{form.Title}”只在流程操作中填写（如签约的解约），不能单独保存为服务记录");
+        }
 
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         if (request.Id is { } clientId && await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == clientId, cancellationToken) is { } existing)

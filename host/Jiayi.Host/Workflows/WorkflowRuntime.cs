@@ -341,7 +341,9 @@ public sealed class WorkflowRuntime(
                     await CreateWorkItemAsync(context, action, cancellationToken);
                     break;
                 case WorkflowActionType.Notify:
+                    // Nobody is told of their own action (a doctor who signs does not need "签约已生效").
                     if (Guid.TryParse(action.To!.Evaluate(context.Scope) is { Kind: ValueKind.Text } to ? to.AsText : null, out var recipient)
+                        && recipient.ToString() != context.Actor.Id
                         && await db.Users.AnyAsync(u => u.Id == recipient && u.IsActive, cancellationToken))
                     {
                         var model = context.Workflow.TemplateModel(context.Scope);

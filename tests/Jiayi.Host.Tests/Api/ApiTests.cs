@@ -33,12 +33,22 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
     // ---- forms ----
 
     [Fact]
+    public async Task A_workflow_steps_form_is_not_saved_as_a_record()
+    {
+        var problem = await (await _client.PostAsync("/api/records", Http.Json(new { formId = "contract-termination", data = new { terminate_date = "2026-01-01", reason = "02" } }))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Path == "/formId" && e.Code == "workflow-form");
+    }
+
+    [Fact]
     public async Task Lists_every_published_form_with_its_version_and_title()
     {
         var forms = (await (await _client.GetAsync("/api/forms")).ReadAsync(HttpStatusCode.OK)).AsArray();
         var byId = forms.ToDictionary(f => f!["id"]!.GetValue<string>());
-        Assert.Equal(["diabetes-followup", "elderly-self-care", "elderly-tcm-constitution", "hypertension-followup", "phq9"], byId.Keys.Order());
+        Assert.Equal(["contract-termination", "diabetes-followup", "elderly-self-care", "elderly-tcm-constitution", "hypertension-followup", "phq9"], byId.Keys.Order());
         Assert.Equal("高血压患者随访服务记录表", byId["hypertension-followup"]!["title"]!.GetValue<string>());
+        // Apps render a workflow step's form too, and learn from `purpose` that it is not a service record.
+        Assert.Equal("workflow", byId["contract-termination"]!["purpose"]!.GetValue<string>());
+        Assert.Equal("record", byId["phq9"]!["purpose"]!.GetValue<string>());
         Assert.All(forms, f => Assert.True(f!["version"]!.GetValue<int>() >= 1));
     }
 
