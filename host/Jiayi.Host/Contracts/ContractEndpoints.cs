@@ -15,6 +15,9 @@ public sealed record SignRequest(Guid ResidentId, IReadOnlyList<Guid> PackageIds
 /// <summary>The body of <c>POST /api/contracts/requests</c> (a resident's request).</summary>
 public sealed record ContractRequestBody(Guid ResidentId, IReadOnlyList<Guid> PackageIds, Guid? TeamId);
 
+/// <summary>The body of <c>POST /api/contracts/households</c> (a household signed together).</summary>
+public sealed record HouseholdSignBody(Guid HouseholdId, IReadOnlyList<Guid> PackageIds, Guid? TeamId, DateOnly? StartDate, string? Source, string? Signature, string? Photo, double? Latitude, double? Longitude);
+
 public static class ContractEndpoints
 {
     /// <summary>Signature and photo travel inside the JSON body (base64): allow up to 8 MB.</summary>
@@ -25,6 +28,7 @@ public static class ContractEndpoints
 
     private static readonly string[] SignProperties = ["residentId", "packageIds", "teamId", "doctorUserId", "startDate", "source", "signature", "photo", "latitude", "longitude", "populations"];
     private static readonly string[] RequestProperties = ["residentId", "packageIds", "teamId"];
+    private static readonly string[] HouseholdProperties = ["householdId", "packageIds", "teamId", "startDate", "source", "signature", "photo", "latitude", "longitude"];
     private static readonly string[] ListParameters = ["status", "team", "resident", "q", "from", "to", "page", "pageSize"];
     private static readonly string[] LogParameters = ["user", "org", "action", "from", "to", "page", "pageSize"];
 
@@ -60,6 +64,47 @@ public static class ContractEndpoints
             .DocumentsJsonBody<ContractRequestBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict);
+
+        contracts.MapPost("/households", async Task<Created<HouseholdSignResult>> (HttpContext http, ContractService service, CancellationToken ct) =>
+            {
+                var (householdId, input) = await RequestJson.ReadAsync(http.Request, HouseholdProperties, (root, errors) =>
+                {
+                    var household = Required(RequestJson.OptionalGuid(root, "householdId", "家庭 householdId", errors), "householdId", "家庭 householdId", errors);
+                    var source = RequestJson.OptionalString(root, "source", "签约来源 source", errors) ?? ContractSources.Web;
+                    if (!ContractSources.Names.ContainsKey(source))
+                    {
+                        errors.Add(new ValidationError("/source", "enum", "签约来源 source 应为 web、doctor-app 或 resident-app"));
+                    }
+
+                    var (latitude, longitude) = Location(root, errors);
+                    return (household, new SignInput(
+                        Guid.Empty,
+                        RequestJson.OptionalGuids(root, "packageIds", "服务包 packageIds", errors) ?? [],
+                        RequestJson.OptionalGuid(root, "teamId", "团队 teamId", errors),
+                        null,
+                        RequestJson.OptionalDate(root, "startDate", "开始日期 startDate", errors),
+                        source,
+                        Image(root, "signature", "签字 signature", MaxSignatureBytes, errors),
+                        Image(root, "photo", "照片 photo", MaxPhotoBytes, errors),
+                        latitude,
+                        longitude,
+                        null));
+                }, MaxSignBytes, ct);
+                var me = await http.AccessAsync();
+                if (input.Source == ContractSources.ResidentApp ? !me.Has(ContractPermissions.Request) : !me.Has(ContractPermissions.Sign))
+                {
+                    throw new ProblemException(403, "forbidden", "没有权限", "当前账号无权以该来源办理签约");
+                }
+
+                var result = await service.SignHouseholdAsync(me, householdId, input, ct);
+                return TypedResults.Created($"/api/contracts/{result.Contracts[0].Id}", result);
+            })
+            .RequirePermission(ContractPermissions.Read)
+            .WithSummary("家庭签约：为一个家庭的成员各建一份签约（同一团队、服务包与周期），一起保存；已有签约的成员跳过并说明。source 为 resident-app 时为居民申请（待初审），否则为医生签约（须 signature）")
+            .DocumentsJsonBody<HouseholdSignBody>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         contracts.MapGet("/", async Task<Ok<ContractPage>> (HttpContext http, ContractQueries queries, CancellationToken ct) =>
                 TypedResults.Ok(await queries.ListAsync(await http.AccessAsync(), ParseList(http.Request.Query), ct)))
@@ -133,13 +178,7 @@ public static class ContractEndpoints
             errors.Add(new ValidationError("/source", "enum", "签约来源 source 应为 web 或 doctor-app"));
         }
 
-        var latitude = Coordinate(root, "latitude", "纬度", 90, errors);
-        var longitude = Coordinate(root, "longitude", "经度", 180, errors);
-        if ((latitude is null) != (longitude is null) && !errors.Exists(e => e.Path is "/latitude" or "/longitude"))
-        {
-            errors.Add(new ValidationError(latitude is null ? "/latitude" : "/longitude", ErrorCodes.Required, "定位须同时提供纬度 latitude 和经度 longitude"));
-        }
-
+        var (latitude, longitude) = Location(root, errors);
         return new SignInput(
             Required(RequestJson.OptionalGuid(root, "residentId", "居民 residentId", errors), "residentId", "居民 residentId", errors),
             RequestJson.OptionalGuids(root, "packageIds", "服务包 packageIds", errors) ?? [],
@@ -152,6 +191,18 @@ public static class ContractEndpoints
             latitude,
             longitude,
             RequestJson.OptionalStrings(root, "populations", "人群分类 populations", errors));
+    }
+
+    private static (double? Latitude, double? Longitude) Location(JsonElement root, List<ValidationError> errors)
+    {
+        var latitude = Coordinate(root, "latitude", "纬度", 90, errors);
+        var longitude = Coordinate(root, "longitude", "经度", 180, errors);
+        if ((latitude is null) != (longitude is null) && !errors.Exists(e => e.Path is "/latitude" or "/longitude"))
+        {
+            errors.Add(new ValidationError(latitude is null ? "/latitude" : "/longitude", ErrorCodes.Required, "定位须同时提供纬度 latitude 和经度 longitude"));
+        }
+
+        return (latitude, longitude);
     }
 
     private static double? Coordinate(JsonElement root, string name, string label, double limit, List<ValidationError> errors)

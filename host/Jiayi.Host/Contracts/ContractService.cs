@@ -35,6 +35,12 @@ public sealed record ImageInput(string ContentType, byte[] Content);
 /// <summary>What a signing started.</summary>
 public sealed record SignResult(Guid Id, string Number, Guid InstanceId, string Status, string State, DateOnly StartDate, DateOnly EndDate);
 
+/// <summary>A member of a household that was not signed, and why.</summary>
+public sealed record SkippedMember(Guid ResidentId, string Name, string Reason);
+
+/// <summary>What a household signing did: one contract per member, and the members left out.</summary>
+public sealed record HouseholdSignResult(IReadOnlyList<SignResult> Contracts, IReadOnlyList<SkippedMember> Skipped);
+
 /// <summary>
 /// Signing (签约): the rules every new contract passes — resident and team in scope, packages published and
 /// valid and available to the team, one open contract per resident per period — then the contract, its
@@ -61,6 +67,75 @@ public sealed class ContractService(
         }
 
         return await CreateAsync(me, input, DoctorWorkflow, previous: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Signs a whole household (家庭签约): one contract per member in the caller's scope, each on its own
+    /// workflow, all saved together or none. Members who already hold an open contract in the period are left
+    /// out and named; when nobody is left the answer is 409.
+    /// </summary>
+    public async Task<HouseholdSignResult> SignHouseholdAsync(AccessInfo me, Guid householdId, SignInput template, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(me);
+        ArgumentNullException.ThrowIfNull(template);
+        var doctorInitiated = template.Source != ContractSources.ResidentApp;
+        if (doctorInitiated && template.Signature is null)
+        {
+            throw ProblemException.Invalid("/signature", ErrorCodes.Required, "医生签约须有居民（户主或家庭成员）在屏幕上的签字（signature）");
+        }
+
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var actor = await WorkflowActors.ForUserAsync(db, me.UserId, cancellationToken)
+            ?? throw new ProblemException(403, "forbidden", "没有权限", "当前账号已停用");
+        var scope = me.ScopePath;
+        var members = await db.Residents.AsNoTracking()
+            .Where(r => r.HouseholdId == householdId && r.OrgPath.StartsWith(scope))
+            .OrderBy(r => r.RelationToHead == "户主" ? 0 : 1).ThenBy(r => r.BirthDate)
+            .Select(r => new { r.Id, r.Name })
+            .ToListAsync(cancellationToken);
+        if (members.Count == 0)
+        {
+            throw ProblemException.Invalid("/householdId", "not-found", $"家庭“{householdId}”不存在、没有成员或不在您的管辖范围内");
+        }
+
+        var start = template.StartDate ?? clock.Today;
+        var signed = new List<Contract>();
+        var skipped = new List<SkippedMember>();
+        var touched = new HashSet<Guid>();
+        foreach (var member in members)
+        {
+            var open = await db.Contracts.AsNoTracking()
+                .Where(c => c.ResidentId == member.Id && c.IsOpen && c.EndDate >= start)
+                .Select(c => new { c.Status, c.TeamName }).FirstOrDefaultAsync(cancellationToken);
+            if (open is not null)
+            {
+                skipped.Add(new SkippedMember(member.Id, member.Name, $"已与{open.TeamName}签约（{open.Status}）"));
+                continue;
+            }
+
+            var (contract, context) = await BuildAsync(db, me, actor.Actor, template with { ResidentId = member.Id }, doctorInitiated ? DoctorWorkflow : RequestWorkflow, previous: null, cancellationToken);
+            signed.Add(contract);
+            touched.UnionWith(context.Touched);
+        }
+
+        if (signed.Count == 0)
+        {
+            throw new ProblemException(409, "contract-exists", "已有签约", "该家庭的成员在本周期都已签约：" + string.Join("；", skipped.Select(s => $"{s.Name} {s.Reason}")));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            throw new ProblemException(409, "conflict", "签约冲突", "该家庭成员的签约正在由他人办理，请刷新后再试");
+        }
+
+        await workflows.PushAsync(touched, cancellationToken);
+        return new HouseholdSignResult([.. signed.Select(c => new SignResult(c.Id, c.Number, c.InstanceId, c.Status, c.State, c.StartDate, c.EndDate))], skipped);
     }
 
     /// <summary>A resident asks to sign (resident app); the team's doctor reviews first.</summary>

@@ -171,6 +171,53 @@ public abstract class ContractApiTests<THost>(THost host) : IClassFixture<THost>
     }
 
     [Fact]
+    public async Task A_household_is_signed_together_and_members_already_signed_are_named()
+    {
+        var (doctor, _) = await DoctorA1Async();
+        var basic = await Factory.AddPackageAsync(_world.CentreA, Unique("基础包"));
+        var members = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            members.Add(await ResidentAsync(_world.TeamA1));
+        }
+
+        var household = await Factory.WithDatabaseAsync(async db =>
+        {
+            var row = new Jiayi.Data.Residents.Household { HeadResidentId = members[0], OrgId = _world.TeamA1.Id, OrgPath = _world.TeamA1.Path };
+            db.Households.Add(row);
+            foreach (var resident in await db.Residents.Where(r => members.Contains(r.Id)).ToListAsync())
+            {
+                resident.HouseholdId = row.Id;
+                resident.RelationToHead = resident.Id == members[0] ? "户主" : "子女";
+            }
+
+            await db.SaveChangesAsync();
+            return row.Id;
+        });
+
+        // One member signed already; the household signing takes the other two, in one go, and names the first.
+        await (await doctor.PostAsync("/api/contracts", Http.Json(SignBody(members[1], basic.Id)))).ReadAsync(HttpStatusCode.Created);
+        var problem = await (await doctor.PostAsync("/api/contracts/households", Http.Json(new { householdId = household, packageIds = new[] { basic.Id } }))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Path == "/signature");
+        var result = await (await doctor.PostAsync("/api/contracts/households", Http.Json(new { householdId = household, packageIds = new[] { basic.Id }, signature = Signing.SignaturePng }))).ReadAsync(HttpStatusCode.Created);
+        Assert.Equal(2, result["contracts"]!.AsArray().Count);
+        Assert.All(result["contracts"]!.AsArray(), c => Assert.Equal("已生效", c!["status"]!.GetValue<string>()));
+        var skipped = Assert.Single(result["skipped"]!.AsArray());
+        Assert.Equal(members[1].ToString(), skipped!["residentId"]!.GetValue<string>());
+        Assert.Contains("已与甲一团队签约", skipped["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+        var households = await Factory.WithDatabaseAsync(db => db.Contracts.Where(c => members.Contains(c.ResidentId)).Select(c => c.HouseholdId).ToListAsync());
+        Assert.Equal(3, households.Count);
+        Assert.All(households, h => Assert.Equal(household, h));
+
+        // Everyone is signed now; another team's doctor does not see the household at all.
+        problem = await (await doctor.PostAsync("/api/contracts/households", Http.Json(new { householdId = household, packageIds = new[] { basic.Id }, signature = Signing.SignaturePng }))).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("contract-exists", problem["code"]!.GetValue<string>());
+        var (doctorB, _) = await StaffAsync("docB1-", _world.CentreB, _world.TeamB1, AccessBootstrap.DoctorRole);
+        problem = await (await doctorB.PostAsync("/api/contracts/households", Http.Json(new { householdId = household, packageIds = new[] { basic.Id }, signature = Signing.SignaturePng }))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Path == "/householdId");
+    }
+
+    [Fact]
     public async Task A_residents_request_goes_through_first_review_and_review_by_the_right_people()
     {
         var (doctorA1, _) = await DoctorA1Async();
