@@ -32,6 +32,7 @@ public static class WorkflowEndpoints
     private static readonly string[] FireProperties = ["trigger", "comment", "data", "revision"];
     private static readonly string[] BatchProperties = ["ids", "trigger", "comment"];
     private static readonly string[] MigrationProperties = ["fromVersion", "toVersion", "states", "dryRun"];
+    private static readonly string[] VersionParameter = ["version"];
     private static readonly string[] WorkItemParameters = ["status", "workflow", "q", "from", "to", "page", "pageSize"];
 
     public static void MapWorkflowEndpoints(this IEndpointRouteBuilder api)
@@ -41,8 +42,16 @@ public static class WorkflowEndpoints
             .RequirePermission(WorkflowPermissions.Read)
             .WithSummary("已发布的流程（各取最新版本）");
 
-        workflows.MapGet("/{id}", async Task<Ok<WorkflowDetail>> (string id, int? version, WorkflowCatalog catalog, CancellationToken ct) =>
+        workflows.MapGet("/{id}", async Task<Ok<WorkflowDetail>> (string id, HttpContext http, WorkflowCatalog catalog, CancellationToken ct) =>
             {
+                var errors = new List<ValidationError>();
+                QueryValues.RejectUnknown(http.Request.Query, VersionParameter, errors);
+                int? version = http.Request.Query.ContainsKey("version") ? QueryValues.Whole(http.Request.Query, "version", "版本 version", 1, 1, 100_000, errors) : null;
+                if (errors.Count > 0)
+                {
+                    throw ProblemException.Invalid(errors);
+                }
+
                 var workflow = version is { } v ? await catalog.GetAsync(id, v, ct) : await catalog.GetLatestAsync(id, ct);
                 if (workflow is null)
                 {

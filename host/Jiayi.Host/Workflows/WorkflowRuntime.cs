@@ -267,7 +267,7 @@ public sealed class WorkflowRuntime(
         var given = data is { ValueKind: not (JsonValueKind.Null or JsonValueKind.Undefined) } d ? d : (JsonElement?)null;
         if (transition.Form is null)
         {
-            if (given is { ValueKind: JsonValueKind.Object } o && o.EnumerateObject().Any())
+            if (given is { } other && !(other.ValueKind == JsonValueKind.Object && !other.EnumerateObject().Any()))
             {
                 throw ProblemException.Invalid("/data", "unexpected", $"“{transition.Label}”不需要填写表单，data 应为空");
             }

@@ -503,6 +503,10 @@ public abstract class ContractApiTests<THost>(THost host) : IClassFixture<THost>
         await (await doctor.PostAsync(fire, Http.Json("{\"trigger\": "))).ProblemAsync(HttpStatusCode.BadRequest);
         problem = await (await doctor.PostAsync(fire, Http.Json(new { trigger = "renew", data = new { x = 1 } }))).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(problem.Errors(), e => e.Path == "/data");
+        problem = await (await doctor.PostAsync(fire, Http.Json(new { trigger = "renew", data = new[] { 1, 2 } }))).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Path == "/data");
+        problem = await (await host.Client.GetAsync("/api/workflows/contract-doctor?version=abc")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.Errors(), e => e.Path == "/version");
         await (await doctor.PostAsync("/api/workflow-instances/not-a-guid/fire", Http.Json(new { trigger = "renew" }))).ProblemAsync(HttpStatusCode.NotFound);
     }
 }
