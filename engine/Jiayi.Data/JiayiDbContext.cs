@@ -1,6 +1,7 @@
 using Jiayi.Data.Access;
 using Jiayi.Data.Contracts;
 using Jiayi.Data.Files;
+using Jiayi.Data.Integrations;
 using Jiayi.Data.Workflows;
 using Jiayi.Data.Audit;
 using Jiayi.Data.Definitions;
@@ -78,6 +79,8 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
     public DbSet<ContractGuard> ContractGuards => Set<ContractGuard>();
 
     public DbSet<StoredFile> Files => Set<StoredFile>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     /// <summary>Events to log with the next save (see <see cref="AuditDraft"/>); the audit interceptor empties it.</summary>
     public List<AuditDraft> AuditDrafts { get; } = [];
@@ -329,6 +332,16 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
             e.Property(t => t.Message).HasMaxLength(1000);
             e.HasIndex(t => new { t.Status, t.DueAt });
             e.HasIndex(t => t.InstanceId);
+        });
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.ToTable("outbox_messages");
+            e.Property(m => m.Integration).HasMaxLength(64);
+            e.Property(m => m.EventType).HasMaxLength(64);
+            e.Property(m => m.Payload).HasColumnType(JsonColumnType);
+            e.Property(m => m.Status).HasMaxLength(16);
+            e.Property(m => m.LastError).HasMaxLength(1000);
+            e.HasIndex(m => new { m.Status, m.NextAttemptAt });
         });
         modelBuilder.Entity<Notification>(e =>
         {

@@ -68,6 +68,9 @@ public sealed class CompiledWorkflow
     /// <summary>Host handlers named by <c>invoke</c> actions: the host must provide each.</summary>
     public IEnumerable<string> Handlers => AllActions().Where(a => a.Type == WorkflowActionType.Invoke).Select(a => a.Handler!).Distinct(StringComparer.Ordinal);
 
+    /// <summary>Integrations named by <c>send</c> actions.</summary>
+    public IEnumerable<string> Integrations => AllActions().Where(a => a.Type == WorkflowActionType.Send).Select(a => a.Integration!).Distinct(StringComparer.Ordinal);
+
     /// <summary>Forms transitions ask to be filled: each must exist.</summary>
     public IEnumerable<string> Forms => Transitions.Where(t => t.Form is not null).Select(t => t.Form!).Distinct(StringComparer.Ordinal);
 
@@ -200,6 +203,7 @@ public enum WorkflowActionType
     Notify,
     Timer,
     Invoke,
+    Send,
 }
 
 public sealed class CompiledAction
@@ -217,6 +221,9 @@ public sealed class CompiledAction
     public CompiledTimer? Timer { get; init; }
 
     public string? Handler { get; init; }
+
+    /// <summary>For <c>send</c>: the integration's key.</summary>
+    public string? Integration { get; init; }
 }
 
 public sealed class CompiledTimer

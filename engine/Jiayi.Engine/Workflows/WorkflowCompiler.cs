@@ -261,6 +261,9 @@ public sealed class WorkflowCompiler
                 case "invoke":
                     result.Add(new CompiledAction { Type = WorkflowActionType.Invoke, Handler = a.Handler });
                     break;
+                case "send":
+                    result.Add(new CompiledAction { Type = WorkflowActionType.Send, Integration = a.Integration });
+                    break;
                 default:
                     Error($"{at}/type", $"未知的动作类型“{a.Type}”");
                     break;

@@ -82,7 +82,7 @@ public sealed record TransitionDefinition
 
 public sealed record ActionDefinition
 {
-    /// <summary><c>workItem</c>, <c>notify</c>, <c>timer</c> or <c>invoke</c>.</summary>
+    /// <summary><c>workItem</c>, <c>notify</c>, <c>timer</c>, <c>invoke</c> or <c>send</c>.</summary>
     public required string Type { get; init; }
 
     public string? Title { get; init; }
@@ -96,6 +96,8 @@ public sealed record ActionDefinition
     public string? Timer { get; init; }
 
     public string? Handler { get; init; }
+
+    public string? Integration { get; init; }
 }
 
 public sealed record TimerDefinition

@@ -182,7 +182,8 @@ public sealed class AuditInterceptor(TimeProvider time) : SaveChangesInterceptor
         AuditEntry or ImportJobError or SystemParameterChange => true,
         // A workflow's own trail is its history (who, when, what, comment): the instance and its subject are logged here.
         Jiayi.Data.Workflows.WorkflowHistoryEntry or Jiayi.Data.Workflows.WorkItem or Jiayi.Data.Workflows.WorkItemAssignee
-            or Jiayi.Data.Workflows.WorkflowTimer or Jiayi.Data.Workflows.Notification or Jiayi.Data.Contracts.ContractGuard => true,
+            or Jiayi.Data.Workflows.WorkflowTimer or Jiayi.Data.Workflows.Notification or Jiayi.Data.Contracts.ContractGuard
+            or Jiayi.Data.Integrations.OutboxMessage => true,
         // Import progress is logged when the import starts and ends, not at every batch.
         ImportJob when entry.State == EntityState.Modified => true,
         // Identity refreshes the security stamp or lockout counters on every sign-in: the sign-in itself is logged.

@@ -26,6 +26,8 @@ public static class BackgroundJobs
             o.ServerName = $"jiayi-{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
         });
         services.AddSingleton<WorkflowTimerJob>();
+        services.AddSingleton<Integrations.OutboxDelivery>();
+        services.AddHttpClient(Integrations.OutboxDelivery.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Registers the recurring jobs (idempotent: every process does it at start).</summary>
@@ -33,6 +35,7 @@ public static class BackgroundJobs
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<WorkflowTimerJob>(WorkflowTimerJob.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<Integrations.OutboxDelivery>(Integrations.OutboxDelivery.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
     }
 
     private static JobStorage CreateStorage(JiayiOptions options) =>

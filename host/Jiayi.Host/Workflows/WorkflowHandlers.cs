@@ -32,6 +32,9 @@ public sealed class WorkflowContext
 
     /// <summary>Users whose inbox changed: their counts are pushed after the commit.</summary>
     public HashSet<Guid> Touched { get; } = [];
+
+    /// <summary>Outbox messages the step wrote: their delivery is queued after the commit.</summary>
+    public List<Guid> Outbox { get; } = [];
 }
 
 /// <summary>A host handler a definition can <c>invoke</c> (e.g. <c>contract.renew</c>).</summary>

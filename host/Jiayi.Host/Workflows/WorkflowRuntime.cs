@@ -1,5 +1,8 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hangfire;
 using Jiayi.Data;
+using Jiayi.Data.Integrations;
 using Jiayi.Data.Workflows;
 using Jiayi.Engine.Expressions;
 using Jiayi.Engine.Forms;
@@ -7,6 +10,7 @@ using Jiayi.Engine.Workflows;
 using Jiayi.Host.Access;
 using Jiayi.Host.Forms;
 using Jiayi.Host.Infrastructure;
+using Jiayi.Host.Integrations;
 using Jiayi.Host.Parameters;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,8 +37,11 @@ public sealed class WorkflowRuntime(
     FormCatalog forms,
     SystemParameters parameters,
     InboxNotifier inbox,
+    IBackgroundJobClient jobs,
     Clock clock)
 {
+    private static readonly JsonSerializerOptions EventJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>
     /// Starts an instance of the latest version of <paramref name="workflowId"/> about a subject that is
     /// already added to <paramref name="db"/>; the caller saves. Returns the context (its Touched users
@@ -151,10 +158,15 @@ public sealed class WorkflowRuntime(
         ];
     }
 
-    /// <summary>Pushes the new inbox counts of everyone whose work items changed.</summary>
+    /// <summary>After the commit: pushes the new inbox counts of everyone whose work items changed, and queues the step's outbox messages.</summary>
     public Task PushAsync(WorkflowContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
+        foreach (var id in context.Outbox)
+        {
+            jobs.Enqueue<OutboxDelivery>(delivery => delivery.DeliverAsync(id, CancellationToken.None));
+        }
+
         return inbox.PushAsync(context.Touched, cancellationToken);
     }
 
@@ -377,6 +389,19 @@ public sealed class WorkflowRuntime(
                 case WorkflowActionType.Invoke:
                     await handlers.Handler(action.Handler!).InvokeAsync(context, cancellationToken);
                     break;
+                case WorkflowActionType.Send:
+                    var message = new OutboxMessage
+                    {
+                        Integration = action.Integration!,
+                        EventType = "workflow.step",
+                        Payload = StepEvent(context),
+                        Status = OutboxStatus.Pending,
+                        CreatedAt = clock.UtcNow,
+                        NextAttemptAt = clock.UtcNow,
+                    };
+                    db.Outbox.Add(message);
+                    context.Outbox.Add(message.Id);
+                    break;
             }
         }
     }
@@ -418,6 +443,26 @@ public sealed class WorkflowRuntime(
         }
 
         context.Touched.UnionWith(assignees);
+    }
+
+    /// <summary>The step as the JSON event an external platform receives (the <c>send</c> action).</summary>
+    private string StepEvent(WorkflowContext context)
+    {
+        var instance = context.Instance;
+        var state = context.Step?.To ?? instance.State;
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["type"] = "workflow.step",
+            ["occurredAt"] = clock.UtcNow,
+            ["workflow"] = new { id = context.Workflow.Id, version = context.Workflow.Version, title = context.Workflow.Title },
+            ["instanceId"] = instance.Id,
+            ["subject"] = new { type = instance.SubjectType, id = instance.SubjectId, attributes = context.Workflow.TemplateModel(context.Scope)["subject"] },
+            ["from"] = context.Step?.From,
+            ["to"] = state,
+            ["toName"] = context.Workflow.StateName(state),
+            ["trigger"] = context.Step?.Transition.Trigger ?? "start",
+            ["actor"] = new { id = context.Actor.Id, name = context.Actor.Name },
+        }, EventJson);
     }
 
     private static Dictionary<string, Value> ParametersOf(WorkflowContext context) =>

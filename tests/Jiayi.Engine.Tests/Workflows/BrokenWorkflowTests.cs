@@ -56,6 +56,24 @@ public class BrokenWorkflowTests
             $"expected “{message}” at {path}; got:\n{string.Join("\n", errors)}");
 
     [Fact]
+    public void A_send_action_names_its_integration_and_nothing_else()
+    {
+        var workflow = Valid();
+        State(workflow, 1)["onEnter"]!.AsArray().Add(JsonNode.Parse("""{ "type": "send" }"""));
+        Has(Errors(workflow), "/states/1/onEnter/1", "缺少必填属性：integration");
+
+        workflow = Valid();
+        State(workflow, 1)["onEnter"]!.AsArray().Add(JsonNode.Parse("""{ "type": "send", "integration": "city-platform", "handler": "x.y" }"""));
+        Has(Errors(workflow), "/states/1/onEnter/1/handler", "不允许的属性“handler”");
+
+        workflow = Valid();
+        State(workflow, 1)["onEnter"]!.AsArray().Add(JsonNode.Parse("""{ "type": "send", "integration": "city-platform" }"""));
+        var compiled = WorkflowLoader.Load(workflow.ToJsonString(), Source, 1);
+        Assert.Equal(["city-platform"], compiled.Integrations);
+        Assert.Equal(WorkflowActionType.Send, compiled.StateByKey["active"].OnEnter[^1].Type);
+    }
+
+    [Fact]
     public void The_valid_base_compiles()
     {
         var workflow = WorkflowLoader.Load(Valid().ToJsonString(), Source, 3);
@@ -107,7 +125,7 @@ public class BrokenWorkflowTests
         var errors = Errors(workflow);
         Has(errors, "/states/0/onEnter/0/to", "不允许的属性“to”");
         Has(errors, "/states/1/onEnter/1", "缺少必填属性：title");
-        Has(errors, "/states/2/onEnter/0/type", "取值应为以下之一：\"workItem\"、\"notify\"、\"timer\"、\"invoke\"");
+        Has(errors, "/states/2/onEnter/0/type", "取值应为以下之一：\"workItem\"、\"notify\"、\"timer\"、\"invoke\"、\"send\"");
     }
 
     [Fact]

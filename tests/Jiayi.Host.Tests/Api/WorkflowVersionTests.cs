@@ -136,7 +136,7 @@ public abstract class WorkflowVersionTests
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => anonymous.StartAsync());
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (var directory in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
         {

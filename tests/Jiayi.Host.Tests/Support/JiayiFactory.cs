@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jiayi.Host.Tests.Support;
 
 /// <summary>The real host (Program) on a given database, with the shipped definitions (or a copy of them).</summary>
-public sealed class JiayiFactory(TestDatabase database, bool demo = false, string? definitionsPath = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
+public sealed class JiayiFactory(TestDatabase database, bool demo = false, string? definitionsPath = null, Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public TestDatabase Database { get; } = database;
 
@@ -21,6 +21,11 @@ public sealed class JiayiFactory(TestDatabase database, bool demo = false, strin
         builder.UseSetting("JIAYI_ADMIN_PASSWORD", AdminPassword);
         builder.UseSetting("Security:EncryptionKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
         builder.UseSetting("Security:HashKey", Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (services is not null)
         {
             builder.ConfigureServices(services);
