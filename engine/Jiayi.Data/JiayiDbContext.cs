@@ -1,6 +1,7 @@
 using Jiayi.Data.Access;
 using Jiayi.Data.Contracts;
 using Jiayi.Data.Files;
+using Jiayi.Data.FollowUps;
 using Jiayi.Data.Integrations;
 using Jiayi.Data.Workflows;
 using Jiayi.Data.Audit;
@@ -81,6 +82,8 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<FollowUp> FollowUps => Set<FollowUp>();
 
     /// <summary>Events to log with the next save (see <see cref="AuditDraft"/>); the audit interceptor empties it.</summary>
     public List<AuditDraft> AuditDrafts { get; } = [];
@@ -343,6 +346,17 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
             e.Property(m => m.LastError).HasMaxLength(1000);
             e.HasIndex(m => new { m.Status, m.NextAttemptAt });
         });
+        modelBuilder.Entity<FollowUp>(e =>
+        {
+            e.ToTable("follow_ups");
+            e.Property(f => f.FormId).HasMaxLength(64);
+            e.Property(f => f.Title).HasMaxLength(300);
+            e.Property(f => f.OrgPath).HasMaxLength(400);
+            e.Property(f => f.Status).HasMaxLength(16);
+            e.HasIndex(f => new { f.ResidentId, f.FormId, f.Status });
+            e.HasIndex(f => new { f.Status, f.DueOn });
+            e.HasIndex(f => f.OrgPath);
+        });
         modelBuilder.Entity<Notification>(e =>
         {
             e.ToTable("notifications");
@@ -525,5 +539,6 @@ public sealed class PostgreSqlJiayiDbContext(DbContextOptions<PostgreSqlJiayiDbC
         builder.Entity<WorkItem>().HasIndex(w => w.OrgPath).HasOperators("text_pattern_ops");
         builder.Entity<ServicePackage>().HasIndex(p => p.IssuerOrgPath).HasOperators("text_pattern_ops");
         builder.Entity<Contract>().HasIndex(c => c.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<FollowUp>().HasIndex(f => f.OrgPath).HasOperators("text_pattern_ops");
     }
 }

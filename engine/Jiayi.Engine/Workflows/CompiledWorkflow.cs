@@ -74,6 +74,9 @@ public sealed class CompiledWorkflow
     /// <summary>Forms transitions ask to be filled: each must exist.</summary>
     public IEnumerable<string> Forms => Transitions.Where(t => t.Form is not null).Select(t => t.Form!).Distinct(StringComparer.Ordinal);
 
+    /// <summary>Forms that <c>followup</c> actions schedule: each must exist as a service-record form.</summary>
+    public IEnumerable<string> FollowUpForms => AllActions().Where(a => a.Type == WorkflowActionType.FollowUp).Select(a => a.Form!).Distinct(StringComparer.Ordinal);
+
     /// <summary>Role names transitions are open to.</summary>
     public IEnumerable<string> Roles => Transitions.SelectMany(t => t.Roles).Distinct(StringComparer.Ordinal);
 
@@ -204,6 +207,7 @@ public enum WorkflowActionType
     Timer,
     Invoke,
     Send,
+    FollowUp,
 }
 
 public sealed class CompiledAction
@@ -224,6 +228,15 @@ public sealed class CompiledAction
 
     /// <summary>For <c>send</c>: the integration's key.</summary>
     public string? Integration { get; init; }
+
+    /// <summary>For <c>followup</c>: the form that fulfils it.</summary>
+    public string? Form { get; init; }
+
+    /// <summary>For <c>followup</c>: the resident's id.</summary>
+    public CompiledExpression<WorkflowScope>? Resident { get; init; }
+
+    /// <summary>For <c>followup</c>: the due date.</summary>
+    public CompiledExpression<WorkflowScope>? Due { get; init; }
 }
 
 public sealed class CompiledTimer

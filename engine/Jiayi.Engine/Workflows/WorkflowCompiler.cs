@@ -264,6 +264,16 @@ public sealed class WorkflowCompiler
                 case "send":
                     result.Add(new CompiledAction { Type = WorkflowActionType.Send, Integration = a.Integration });
                     break;
+                case "followup":
+                    result.Add(new CompiledAction
+                    {
+                        Type = WorkflowActionType.FollowUp,
+                        Form = a.Form,
+                        Resident = CompileExpression(a.Resident!, ExprType.Text, $"{at}/resident"),
+                        Due = CompileExpression(a.Due!, ExprType.Date, $"{at}/due"),
+                        Title = Template(a.Title!, $"{at}/title"),
+                    });
+                    break;
                 default:
                     Error($"{at}/type", $"未知的动作类型“{a.Type}”");
                     break;

@@ -82,7 +82,7 @@ public sealed record TransitionDefinition
 
 public sealed record ActionDefinition
 {
-    /// <summary><c>workItem</c>, <c>notify</c>, <c>timer</c>, <c>invoke</c> or <c>send</c>.</summary>
+    /// <summary><c>workItem</c>, <c>notify</c>, <c>timer</c>, <c>invoke</c>, <c>send</c> or <c>followup</c>.</summary>
     public required string Type { get; init; }
 
     public string? Title { get; init; }
@@ -98,6 +98,12 @@ public sealed record ActionDefinition
     public string? Handler { get; init; }
 
     public string? Integration { get; init; }
+
+    public string? Form { get; init; }
+
+    public string? Resident { get; init; }
+
+    public string? Due { get; init; }
 }
 
 public sealed record TimerDefinition

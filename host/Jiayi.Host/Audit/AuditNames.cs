@@ -39,6 +39,7 @@ public static class AuditNames
         ["file"] = "文件",
         ["workflow-definition"] = "流程定义",
         ["workflow-instance"] = "流程实例",
+        ["follow-up"] = "随访计划",
     };
 
     public static (string Type, string TypeName, string? Id, string? Name) Of(object entity) => entity switch
@@ -64,6 +65,7 @@ public static class AuditNames
         Jiayi.Data.Files.StoredFile f => ("file", "文件", f.Id.ToString(), $"{f.OwnerType} {f.Kind}"),
         WorkflowDefinitionVersion d => ("workflow-definition", "流程定义", $"{d.WorkflowId}:{d.Version}", $"{d.Title} 第 {d.Version} 版"),
         WorkflowInstance i => ("workflow-instance", "流程实例", i.Id.ToString(), i.Title),
+        Jiayi.Data.FollowUps.FollowUp f => ("follow-up", "随访计划", f.Id.ToString(), f.Title),
         // The authenticator key of two-factor sign-in: its value never reaches the log.
         Microsoft.AspNetCore.Identity.IdentityUserToken<Guid> t => ("user-token", "两步验证密钥", t.UserId.ToString(), null),
         _ => (entity.GetType().Name, entity.GetType().Name, null, null),

@@ -26,7 +26,7 @@ public sealed partial class DefinitionImporter(
     Clock clock,
     ILogger<DefinitionImporter> logger)
 {
-    private sealed record Loaded(string Id, string Title, string Source, string Canonical, string Hash);
+    private sealed record Loaded(string Id, string Title, string Source, string Canonical, string Hash, bool IsRecord = true);
 
     /// <summary>A parameter that follows a system parameter must name one that exists, of a matching type.</summary>
     private IEnumerable<DefinitionError> CheckSystemParameters(IReadOnlyList<ParameterDefinition>? declared, string source)
@@ -67,10 +67,11 @@ public sealed partial class DefinitionImporter(
             FormCompiler.Compile(definition, 0, source);
             errors.AddRange(CheckSystemParameters(definition.Parameters, source));
             var canonical = FormLoader.ToCanonicalJson(definition);
-            return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
+            return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical), FormPurposes.IsRecord(definition));
         }, cancellationToken);
 
         var formIds = forms.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var recordFormIds = forms.Where(f => f.IsRecord).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
         var roleNames = await RoleNamesAsync(cancellationToken);
         var workflows = await LoadFolderAsync(definitionsPath, "workflows", errors, (text, source) =>
         {
@@ -78,6 +79,8 @@ public sealed partial class DefinitionImporter(
             var compiled = WorkflowCompiler.Compile(definition, 0, source);
             errors.AddRange(CheckSystemParameters(definition.Parameters, source));
             errors.AddRange(CheckWorkflowReferences(compiled, source, formIds, roleNames));
+            errors.AddRange(compiled.FollowUpForms.Where(f => !recordFormIds.Contains(f))
+                .Select(f => new DefinitionError(source, "", $"随访（followup）的表单“{f}”不存在或不是服务记录表单（见 definitions/forms）")));
             var canonical = WorkflowLoader.ToCanonicalJson(definition);
             return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
         }, cancellationToken);

@@ -150,6 +150,7 @@ public static class JiayiHost
         var api = app.MapGroup("/api").RequireAuthorization(IdentitySetup.ApiPolicy);
         api.MapFormEndpoints();
         api.MapRecordEndpoints();
+        api.MapFollowUpEndpoints();
         api.MapResidentEndpoints();
         api.MapPackageEndpoints();
         api.MapHouseholdEndpoints();

@@ -136,6 +136,17 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
             UpdatedAt = now,
         };
         db.Records.Add(record);
+        if (subject is not null)
+        {
+            // The record fulfils the follow-ups of this resident that were waiting for this form.
+            foreach (var due in await db.FollowUps.Where(f => f.ResidentId == subject.Id && f.FormId == form.Id && f.Status == Jiayi.Data.FollowUps.FollowUpStatus.Pending).ToListAsync(cancellationToken))
+            {
+                due.Status = Jiayi.Data.FollowUps.FollowUpStatus.Done;
+                due.DoneRecordId = record.Id;
+                due.CompletedAt = now;
+            }
+        }
+
         try
         {
             await db.SaveChangesAsync(cancellationToken);

@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hangfire;
 using Jiayi.Data;
+using Jiayi.Data.FollowUps;
 using Jiayi.Data.Integrations;
 using Jiayi.Data.Workflows;
 using Jiayi.Engine.Expressions;
@@ -389,6 +390,9 @@ public sealed class WorkflowRuntime(
                 case WorkflowActionType.Invoke:
                     await handlers.Handler(action.Handler!).InvokeAsync(context, cancellationToken);
                     break;
+                case WorkflowActionType.FollowUp:
+                    await ScheduleFollowUpAsync(context, action, cancellationToken);
+                    break;
                 case WorkflowActionType.Send:
                     var message = new OutboxMessage
                     {
@@ -443,6 +447,37 @@ public sealed class WorkflowRuntime(
         }
 
         context.Touched.UnionWith(assignees);
+    }
+
+    /// <summary>
+    /// The <c>followup</c> action: a follow-up of the resident with the form, due on the computed day. A resident
+    /// who cannot be found or a date that cannot be computed (an empty subject date) schedules nothing.
+    /// </summary>
+    private async Task ScheduleFollowUpAsync(WorkflowContext context, CompiledAction action, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(action.Resident!.Evaluate(context.Scope) is { Kind: ValueKind.Text } id ? id.AsText : null, out var residentId)
+            || action.Due!.Evaluate(context.Scope) is not { Kind: ValueKind.Date } due)
+        {
+            return;
+        }
+
+        var path = await context.Db.Residents.Where(r => r.Id == residentId).Select(r => r.OrgPath).SingleOrDefaultAsync(cancellationToken);
+        if (path is null)
+        {
+            return;
+        }
+
+        context.Db.FollowUps.Add(new FollowUp
+        {
+            ResidentId = residentId,
+            FormId = action.Form!,
+            DueOn = due.AsDate,
+            Title = Clip(action.Title!.Render(context.Workflow.TemplateModel(context.Scope)), 300),
+            OrgPath = path,
+            Status = FollowUpStatus.Pending,
+            SourceInstanceId = context.Instance.Id,
+            CreatedAt = clock.UtcNow,
+        });
     }
 
     /// <summary>The step as the JSON event an external platform receives (the <c>send</c> action).</summary>

@@ -74,6 +74,25 @@ public class BrokenWorkflowTests
     }
 
     [Fact]
+    public void A_followup_action_type_checks_its_resident_and_due_date()
+    {
+        var workflow = Valid();
+        State(workflow, 1)["onEnter"]!.AsArray().Add(JsonNode.Parse("""{ "type": "followup", "form": "hypertension-followup", "resident": "subject.end_date", "due": "subject.resident_id", "title": "随访" }"""));
+        var errors = Errors(workflow);
+        Has(errors, "/states/1/onEnter/1/resident", "表达式的结果应为文本");
+        Has(errors, "/states/1/onEnter/1/due", "表达式的结果应为日期");
+
+        workflow = Valid();
+        State(workflow, 1)["onEnter"]!.AsArray().Add(JsonNode.Parse("""{ "type": "followup", "form": "hypertension-followup", "resident": "subject.resident_id", "due": "addDays(subject.start_date, 30)", "title": "首次随访：{{ subject.resident_name }}" }"""));
+        var compiled = WorkflowLoader.Load(workflow.ToJsonString(), Source, 1);
+        Assert.Equal(["hypertension-followup"], compiled.FollowUpForms);
+        var action = compiled.StateByKey["active"].OnEnter[^1];
+        Assert.Equal(WorkflowActionType.FollowUp, action.Type);
+        var scope = compiled.CreateScope(new DateOnly(2026, 11, 26), TestWorkflows.Contract(end: new DateOnly(2027, 11, 25)), WorkflowActor.System);
+        Assert.Equal(Jiayi.Engine.Expressions.ValueKind.Date, action.Due!.Evaluate(scope).Kind);
+    }
+
+    [Fact]
     public void The_valid_base_compiles()
     {
         var workflow = WorkflowLoader.Load(Valid().ToJsonString(), Source, 3);
@@ -125,7 +144,7 @@ public class BrokenWorkflowTests
         var errors = Errors(workflow);
         Has(errors, "/states/0/onEnter/0/to", "不允许的属性“to”");
         Has(errors, "/states/1/onEnter/1", "缺少必填属性：title");
-        Has(errors, "/states/2/onEnter/0/type", "取值应为以下之一：\"workItem\"、\"notify\"、\"timer\"、\"invoke\"、\"send\"");
+        Has(errors, "/states/2/onEnter/0/type", "取值应为以下之一：\"workItem\"、\"notify\"、\"timer\"、\"invoke\"、\"send\"、\"followup\"");
     }
 
     [Fact]
