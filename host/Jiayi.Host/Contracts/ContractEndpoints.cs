@@ -265,15 +265,17 @@ public static class ContractEndpoints
     {
         var errors = new List<ValidationError>();
         QueryValues.RejectUnknown(query, ListParameters, errors);
+        var (from, to) = QueryValues.DateRange(query, errors);
+        var (page, size) = QueryValues.Paging(query, 20, 100, errors);
         var filter = new ContractFilter(
             QueryValues.Text(query, "status"),
             QueryValues.Id(query, "team", "团队 team", errors),
             QueryValues.Id(query, "resident", "居民 resident", errors),
             QueryValues.Text(query, "q"),
-            QueryValues.Date(query, "from", "开始日期 from", errors),
-            QueryValues.Date(query, "to", "截止日期 to", errors),
-            QueryValues.Whole(query, "page", "页码 page", 1, 1, 100_000, errors),
-            QueryValues.Whole(query, "pageSize", "每页条数 pageSize", 20, 1, 100, errors));
+            from,
+            to,
+            page,
+            size);
         return errors.Count > 0 ? throw ProblemException.Invalid(errors) : filter;
     }
 
@@ -281,14 +283,9 @@ public static class ContractEndpoints
     {
         var errors = new List<ValidationError>();
         QueryValues.RejectUnknown(query, LogParameters, errors);
-        var filter = new SigningLogFilter(
-            QueryValues.Text(query, "user"),
-            QueryValues.Id(query, "org", "机构 org", errors),
-            QueryValues.Text(query, "action"),
-            QueryValues.Date(query, "from", "开始日期 from", errors),
-            QueryValues.Date(query, "to", "截止日期 to", errors),
-            QueryValues.Whole(query, "page", "页码 page", 1, 1, 100_000, errors),
-            QueryValues.Whole(query, "pageSize", "每页条数 pageSize", 50, 1, 200, errors));
+        var (from, to) = QueryValues.DateRange(query, errors);
+        var (page, size) = QueryValues.Paging(query, 50, 200, errors);
+        var filter = new SigningLogFilter(QueryValues.Text(query, "user"), QueryValues.Id(query, "org", "机构 org", errors), QueryValues.Text(query, "action"), from, to, page, size);
         return errors.Count > 0 ? throw ProblemException.Invalid(errors) : filter;
     }
 }

@@ -81,4 +81,12 @@ public static class QueryValues
 
         return date;
     }
+
+    /// <summary>The usual <c>from</c> and <c>to</c> dates of a list (yyyy-MM-dd).</summary>
+    public static (DateOnly? From, DateOnly? To) DateRange(IQueryCollection query, List<ValidationError> errors) =>
+        (Date(query, "from", "开始日期 from", errors), Date(query, "to", "截止日期 to", errors));
+
+    /// <summary>The usual <c>page</c> and <c>pageSize</c> of a list.</summary>
+    public static (int Page, int PageSize) Paging(IQueryCollection query, int defaultSize, int maxSize, List<ValidationError> errors) =>
+        (Whole(query, "page", "页码 page", 1, 1, 100_000, errors), Whole(query, "pageSize", "每页条数 pageSize", defaultSize, 1, maxSize, errors));
 }

@@ -35,10 +35,8 @@ public static class FollowUpEndpoints
 
                 var form = QueryValues.Text(query, "form");
                 var resident = QueryValues.Id(query, "resident", "居民 resident", errors);
-                var from = QueryValues.Date(query, "from", "开始日期 from", errors);
-                var to = QueryValues.Date(query, "to", "截止日期 to", errors);
-                var page = QueryValues.Whole(query, "page", "页码 page", 1, 1, 100_000, errors);
-                var size = QueryValues.Whole(query, "pageSize", "每页条数 pageSize", 50, 1, 200, errors);
+                var (from, to) = QueryValues.DateRange(query, errors);
+                var (page, size) = QueryValues.Paging(query, 50, 200, errors);
                 if (errors.Count > 0)
                 {
                     throw ProblemException.Invalid(errors);

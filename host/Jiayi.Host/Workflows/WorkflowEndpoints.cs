@@ -230,14 +230,9 @@ public static class WorkflowEndpoints
             errors.Add(new ValidationError("/status", "enum", "status 应为 pending（待办）或 done（已办）"));
         }
 
-        var filter = new WorkItemFilter(
-            status,
-            QueryValues.Text(query, "workflow"),
-            QueryValues.Text(query, "q"),
-            QueryValues.Date(query, "from", "开始日期 from", errors),
-            QueryValues.Date(query, "to", "截止日期 to", errors),
-            QueryValues.Whole(query, "page", "页码 page", 1, 1, 100_000, errors),
-            QueryValues.Whole(query, "pageSize", "每页条数 pageSize", 20, 1, 100, errors));
+        var (from, to) = QueryValues.DateRange(query, errors);
+        var (page, size) = QueryValues.Paging(query, 20, 100, errors);
+        var filter = new WorkItemFilter(status, QueryValues.Text(query, "workflow"), QueryValues.Text(query, "q"), from, to, page, size);
         return errors.Count > 0 ? throw ProblemException.Invalid(errors) : filter;
     }
 }
