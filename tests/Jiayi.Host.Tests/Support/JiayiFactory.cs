@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jiayi.Host.Tests.Support;
 
@@ -14,6 +15,7 @@ public sealed class JiayiFactory(TestDatabase database, bool demo = false, strin
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(new ErrorLog()));
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("ConnectionStrings:Jiayi", Database.ConnectionString);
         builder.UseSetting("Definitions:Path", definitionsPath ?? Repo.Path("definitions"));
