@@ -27,7 +27,8 @@ public sealed class ErrorLog : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (!IsEnabled(logLevel))
+            // A brand-new database answers EF Core's migration-history probe with an error: expected, not news.
+            if (!IsEnabled(logLevel) || (category == "Microsoft.EntityFrameworkCore.Database.Command" && exception is null && formatter(state, exception).Contains("__ef_migrations", StringComparison.Ordinal)))
             {
                 return;
             }
