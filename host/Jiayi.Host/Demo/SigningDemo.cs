@@ -15,7 +15,7 @@ namespace Jiayi.Host.Demo;
 /// residents' requests waiting in the demo doctor's inbox (待初审) and the centre administrator's (待审核).
 /// </summary>
 public sealed class SigningDemo(
-    IDbContextFactory<JiayiDbContext> databases, AccessService access, ContractService contracts, WorkflowRuntime workflows, Clock clock)
+    IDbContextFactory<JiayiDbContext> databases, AccessService access, ContractService contracts, WorkflowRuntime workflows, WorkflowTimerJob timers, Clock clock)
 {
     /// <summary>A 1×1 white PNG: the demo's on-screen signatures.</summary>
     private const string Signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
@@ -46,7 +46,8 @@ public sealed class SigningDemo(
         List<Guid> packages;
         await using (var db = await databases.CreateDbContextAsync(cancellationToken))
         {
-            packages = await db.ServicePackages.Where(p => p.Published).OrderBy(p => p.Kind).Select(p => p.Id).ToListAsync(cancellationToken);
+            // The 基础包 first: every demo contract has it, some add the 个性化包.
+            packages = await db.ServicePackages.Where(p => p.Published).OrderBy(p => p.Kind == PackageKinds.Basic ? 0 : 1).Select(p => p.Id).ToListAsync(cancellationToken);
         }
 
         var doctor = (await access.GetAsync(doctorId, cancellationToken))!;
@@ -93,6 +94,10 @@ public sealed class SigningDemo(
         await workflows.FireAsync(requests[2].InstanceId, new FireRequest("approve", "审核通过", null, null), admin, cancellationToken);
         await workflows.FireAsync(requests[3].InstanceId, new FireRequest("reject", "居民不在本团队服务范围内，请向户籍所在地团队申请", null, null), doctor, cancellationToken);
         await workflows.FireAsync(requests[4].InstanceId, new FireRequest("send_back", "请补充联系电话后重新提交", null, null), doctor, cancellationToken);
+
+        // The contracts entered from last year's paper are past their reminder day or their end: let their
+        // timers fire now (as the minute's sweep would), so that the demo opens with reminders and 已过期.
+        await timers.RunDueAsync(cancellationToken);
     }
 
     private static System.Text.Json.JsonElement Data(string reason, DateOnly day) =>
