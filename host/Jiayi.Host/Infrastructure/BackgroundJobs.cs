@@ -18,7 +18,11 @@ public static class BackgroundJobs
     public static void AddJiayiJobs(this IServiceCollection services, JiayiOptions options)
     {
         services.AddSingleton<JobStorage>(_ => CreateStorage(options));
-        services.AddHangfire(c => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180).UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings());
+        services.AddHangfire((provider, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogs(provider.GetRequiredService<ILoggerFactory>())));
         services.AddHangfireServer(o =>
         {
             o.WorkerCount = 2;
