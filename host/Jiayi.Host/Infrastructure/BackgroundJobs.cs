@@ -38,6 +38,9 @@ public static class BackgroundJobs
     public static void ScheduleJiayiJobs(this IServiceProvider services)
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
+        // Resolving the manager applied Hangfire's configuration, whatever order it sets its defaults in: only now
+        // is the (process-wide) log provider surely ours (see HangfireLogs).
+        GlobalConfiguration.Configuration.UseLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
         recurring.AddOrUpdate<WorkflowTimerJob>(WorkflowTimerJob.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<Integrations.OutboxDelivery>(Integrations.OutboxDelivery.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
     }
