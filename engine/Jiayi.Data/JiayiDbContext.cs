@@ -85,6 +85,14 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
 
     public DbSet<FollowUp> FollowUps => Set<FollowUp>();
 
+    public DbSet<Jiayi.Data.Programmes.Enrolment> Enrolments => Set<Jiayi.Data.Programmes.Enrolment>();
+
+    public DbSet<DefinitionVersion> Definitions => Set<DefinitionVersion>();
+
+    public DbSet<HisVisit> HisVisits => Set<HisVisit>();
+
+    public DbSet<InboundRejection> InboundRejections => Set<InboundRejection>();
+
     /// <summary>Events to log with the next save (see <see cref="AuditDraft"/>); the audit interceptor empties it.</summary>
     public List<AuditDraft> AuditDrafts { get; } = [];
 
@@ -442,6 +450,64 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
         });
     }
 
+    private void ConfigureProgrammes(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Jiayi.Data.Programmes.Enrolment>(e =>
+        {
+            e.ToTable("enrolments");
+            e.Property(x => x.ProgrammeId).HasMaxLength(64);
+            e.Property(x => x.StopReason).HasMaxLength(100);
+            e.Property(x => x.Source).HasMaxLength(16);
+            e.Property(x => x.Attributes).HasColumnType(JsonColumnType);
+            e.Property(x => x.Note).HasMaxLength(500);
+            e.Property(x => x.OrgPath).HasMaxLength(400);
+            e.Property(x => x.CreatedByName).HasMaxLength(50);
+            e.HasIndex(x => new { x.ResidentId, x.ProgrammeId });
+            e.HasIndex(x => new { x.ProgrammeId, x.StoppedOn });
+            e.HasIndex(x => x.OrgPath);
+        });
+        modelBuilder.Entity<DefinitionVersion>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasKey(d => new { d.Kind, d.DefinitionId, d.Version });
+            e.Property(d => d.Kind).HasMaxLength(32);
+            e.Property(d => d.DefinitionId).HasMaxLength(64);
+            e.Property(d => d.Title).HasMaxLength(200);
+            e.Property(d => d.ContentHash).HasMaxLength(64);
+            e.Property(d => d.Status).HasMaxLength(16);
+            e.Property(d => d.Source).HasMaxLength(300);
+            e.Property(d => d.Content).HasColumnType(JsonColumnType);
+        });
+        modelBuilder.Entity<HisVisit>(e =>
+        {
+            e.ToTable("his_visits");
+            e.Property(v => v.EventId).HasMaxLength(100);
+            e.HasIndex(v => v.EventId).IsUnique();
+            e.Property(v => v.Kind).HasMaxLength(16);
+            e.Property(v => v.InstitutionCode).HasMaxLength(64);
+            e.Property(v => v.InstitutionName).HasMaxLength(200);
+            e.Property(v => v.Department).HasMaxLength(100);
+            e.Property(v => v.DoctorName).HasMaxLength(50);
+            e.Property(v => v.Diagnoses).HasColumnType(JsonColumnType);
+            e.Property(v => v.Prescriptions).HasColumnType(JsonColumnType);
+            e.Property(v => v.OrgPath).HasMaxLength(400);
+            e.HasIndex(v => new { v.ResidentId, v.VisitDate });
+            e.HasIndex(v => v.OrgPath);
+        });
+        modelBuilder.Entity<InboundRejection>(e =>
+        {
+            e.ToTable("inbound_rejections");
+            e.Property(r => r.Channel).HasMaxLength(32);
+            e.Property(r => r.EventId).HasMaxLength(100);
+            e.Property(r => r.Reason).HasMaxLength(4000);
+            e.Property(r => r.Status).HasMaxLength(16);
+            e.Property(r => r.ResolvedByName).HasMaxLength(50);
+            e.Property(r => r.Note).HasMaxLength(500);
+            e.HasIndex(r => new { r.Channel, r.Status, r.ReceivedAt });
+            e.HasIndex(r => new { r.Channel, r.EventId });
+        });
+    }
+
     /// <summary>The store type of JSON documents: <c>jsonb</c> on PostgreSQL, text on SQLite.</summary>
     protected abstract string JsonColumnType { get; }
 
@@ -455,6 +521,7 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
         ConfigureOperations(modelBuilder);
         ConfigureWorkflows(modelBuilder);
         ConfigureContracts(modelBuilder);
+        ConfigureProgrammes(modelBuilder);
         modelBuilder.Entity<FormDefinitionVersion>(e =>
         {
             e.ToTable("form_definitions");
@@ -540,5 +607,7 @@ public sealed class PostgreSqlJiayiDbContext(DbContextOptions<PostgreSqlJiayiDbC
         builder.Entity<ServicePackage>().HasIndex(p => p.IssuerOrgPath).HasOperators("text_pattern_ops");
         builder.Entity<Contract>().HasIndex(c => c.OrgPath).HasOperators("text_pattern_ops");
         builder.Entity<FollowUp>().HasIndex(f => f.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<Jiayi.Data.Programmes.Enrolment>().HasIndex(x => x.OrgPath).HasOperators("text_pattern_ops");
+        builder.Entity<HisVisit>().HasIndex(v => v.OrgPath).HasOperators("text_pattern_ops");
     }
 }

@@ -32,6 +32,10 @@ public sealed class DefinitionSchema
 
     public static DefinitionSchema Workflow { get; } = Load("workflow");
 
+    public static DefinitionSchema Programme { get; } = Load("programme");
+
+    public static DefinitionSchema ServiceTypes { get; } = Load("service-types");
+
     private static DefinitionSchema Load(string name)
     {
         var resource = $"Jiayi.Schemas.{name}.schema.json";

@@ -25,6 +25,12 @@ public sealed record FormDefinition
     /// <summary><c>record</c> (default) or <c>workflow</c>: see <see cref="FormPurposes"/>.</summary>
     public string? Purpose { get; init; }
 
+    /// <summary>
+    /// <c>true</c>: a large form the fill page shows one section at a time, with a section navigator;
+    /// not set (the default): all sections on one page. Only how the form is shown, never what it records.
+    /// </summary>
+    public bool? Paged { get; init; }
+
     public string? OccurredOn { get; init; }
 
     public IReadOnlyList<string>? Notes { get; init; }

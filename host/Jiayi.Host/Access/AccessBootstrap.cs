@@ -106,6 +106,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 AuditPermissions.Read, AuditPermissions.Export, AuditPermissions.Verify,
                 OrganizationPermissions.Read, OrganizationPermissions.Write, OrganizationPermissions.Import,
                 FormPermissions.Definitions, FormPermissions.Read, WorkflowPermissions.Read, WorkflowPermissions.Migrate,
+                IntegrationPermissions.Read, IntegrationPermissions.Manage,
             ],
             RequiresTwoFactor = true,
         };
@@ -119,6 +120,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 ResidentPermissions.Read, OrganizationPermissions.Read, AccessPermissions.UsersRead,
                 ParameterPermissions.Read, AuditPermissions.Read, AuditPermissions.Export,
                 ContractPermissions.PackagesRead, ContractPermissions.Read, ContractPermissions.Log, WorkflowPermissions.Read,
+                ProgrammePermissions.Read, ProgrammePermissions.RemoteLookup,
             ],
         };
         yield return new Role
@@ -131,6 +133,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 ResidentPermissions.Read, ResidentPermissions.Write, ResidentPermissions.Import, ResidentPermissions.ViewSensitive,
                 OrganizationPermissions.Read,
                 ContractPermissions.PackagesRead, ContractPermissions.Read, ContractPermissions.Sign, ContractPermissions.Request, WorkflowPermissions.Read,
+                ProgrammePermissions.Read, ProgrammePermissions.Enrol, ProgrammePermissions.RemoteLookup,
             ],
         };
         yield return new Role
@@ -145,6 +148,7 @@ public sealed partial class AccessBootstrap(JiayiDbContext db, UserManager<AppUs
                 AccessPermissions.UsersRead, AccessPermissions.UsersWrite, AuditPermissions.Read,
                 ContractPermissions.PackagesRead, ContractPermissions.PackagesWrite, ContractPermissions.PackagesPublish,
                 ContractPermissions.Read, ContractPermissions.Sign, ContractPermissions.Request, ContractPermissions.Log, WorkflowPermissions.Read,
+                ProgrammePermissions.Read, ProgrammePermissions.Enrol, ProgrammePermissions.RemoteLookup, IntegrationPermissions.Read, IntegrationPermissions.Manage,
             ],
         };
     }

@@ -19,6 +19,8 @@ public static class PermissionCatalog
         .. AuditPermissions.All,
         .. ContractPermissions.All,
         .. WorkflowPermissions.All,
+        .. ProgrammePermissions.All,
+        .. IntegrationPermissions.All,
     ];
 
     public static IReadOnlySet<string> Codes { get; } = All.Select(p => p.Code).ToHashSet(StringComparer.Ordinal);
@@ -145,5 +147,31 @@ public static class WorkflowPermissions
     [
         new(Read, "查看流程定义与实例", "配置中心"),
         new(Migrate, "迁移流程实例到新版本", "配置中心"),
+    ];
+}
+
+public static class ProgrammePermissions
+{
+    public const string Read = "followups.read";
+    public const string Enrol = "enrolments.write";
+    public const string RemoteLookup = "records.remote-lookup";
+
+    public static readonly PermissionInfo[] All =
+    [
+        new(Read, "查看管理项目、随访计划与待随访", "公共卫生服务"),
+        new(Enrol, "管理项目入组、登记与结案", "公共卫生服务"),
+        new(RemoteLookup, "远程查档（跨辖区调阅健康档案）", "健康档案"),
+    ];
+}
+
+public static class IntegrationPermissions
+{
+    public const string Read = "integrations.read";
+    public const string Manage = "integrations.manage";
+
+    public static readonly PermissionInfo[] All =
+    [
+        new(Read, "查看接口接收记录与纠错队列", "接口对接"),
+        new(Manage, "处理纠错队列（修正重提、作废）", "接口对接"),
     ];
 }

@@ -40,6 +40,10 @@ public static class AuditNames
         ["workflow-definition"] = "流程定义",
         ["workflow-instance"] = "流程实例",
         ["follow-up"] = "随访计划",
+        ["enrolment"] = "项目入组",
+        ["definition"] = "定义",
+        ["his-visit"] = "HIS 就诊",
+        ["inbound-rejection"] = "接口纠错",
     };
 
     public static (string Type, string TypeName, string? Id, string? Name) Of(object entity) => entity switch
@@ -66,6 +70,10 @@ public static class AuditNames
         WorkflowDefinitionVersion d => ("workflow-definition", "流程定义", $"{d.WorkflowId}:{d.Version}", $"{d.Title} 第 {d.Version} 版"),
         WorkflowInstance i => ("workflow-instance", "流程实例", i.Id.ToString(), i.Title),
         Jiayi.Data.FollowUps.FollowUp f => ("follow-up", "随访计划", f.Id.ToString(), f.Title),
+        Jiayi.Data.Programmes.Enrolment e => ("enrolment", "项目入组", e.Id.ToString(), e.ProgrammeId),
+        DefinitionVersion d => ("definition", "定义", $"{d.Kind}:{d.DefinitionId}:{d.Version}", $"{d.Title} 第 {d.Version} 版"),
+        Jiayi.Data.Integrations.HisVisit v => ("his-visit", "HIS 就诊", v.Id.ToString(), v.EventId),
+        Jiayi.Data.Integrations.InboundRejection r => ("inbound-rejection", "接口纠错", r.Id.ToString(), r.EventId),
         // The authenticator key of two-factor sign-in: its value never reaches the log.
         Microsoft.AspNetCore.Identity.IdentityUserToken<Guid> t => ("user-token", "两步验证密钥", t.UserId.ToString(), null),
         _ => (entity.GetType().Name, entity.GetType().Name, null, null),

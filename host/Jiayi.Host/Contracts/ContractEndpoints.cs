@@ -112,6 +112,21 @@ public static class ContractEndpoints
             .WithSummary("签约列表（分页，最新在前）：status（状态名称如 已生效，或状态代码）、team、resident、q（姓名/编号/医生）、from、to（开始日期）")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
+        contracts.MapGet("/{id}/fulfilment", async Task<Ok<ContractFulfilment>> (string id, HttpContext http, ContractFulfilmentService fulfilment, AuditLog audit, CancellationToken ct) =>
+            {
+                var view = Guid.TryParse(id, out var guid) ? await fulfilment.GetAsync(await http.AccessAsync(), guid, ct) : null;
+                if (view is null)
+                {
+                    throw NotFound(id);
+                }
+
+                await audit.RecordAsync(AuditActions.Read, "contract", view.ContractId.ToString(), $"查看履约 {view.Number}（{view.ResidentName}）", ct);
+                return TypedResults.Ok(view);
+            })
+            .RequirePermission(ContractPermissions.Read)
+            .WithSummary("履约：签约服务包中关联表单或服务类型的项目，按签约周期内的服务记录与区域 HIS 就诊自动计算——计划次数、截至今天应完成、已完成及履约率（每项最多按计划次数计）")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
         contracts.MapGet("/{id}", async Task<Ok<ContractView>> (string id, HttpContext http, ContractQueries queries, AuditLog audit, CancellationToken ct) =>
             {
                 var view = Guid.TryParse(id, out var guid) ? await queries.GetAsync(await http.AccessAsync(), guid, ct) : null;

@@ -26,7 +26,7 @@ namespace Jiayi.Host.Demo;
 /// nothing when any institution exists.
 /// </summary>
 public sealed partial class DemoSeeder(
-    JiayiDbContext db, AccessBootstrap bootstrap, RecordService records, FormCatalog catalog, FieldProtector protector, SigningDemo signing, Clock clock, ILogger<DemoSeeder> logger)
+    JiayiDbContext db, AccessBootstrap bootstrap, RecordService records, FormCatalog catalog, FieldProtector protector, SigningDemo signing, ProgrammeDemo programmes, Clock clock, ILogger<DemoSeeder> logger)
 {
     public const int ResidentCount = 1000;
 
@@ -125,8 +125,10 @@ public sealed partial class DemoSeeder(
         db.AuditBatchSummary = "生成演示数据";
         await db.SaveChangesAsync(cancellationToken);
 
+        await programmes.EnrolTaggedAsync(residents, cancellationToken);
         var saved = await SeedRecordsAsync(residents.Where(r => r.OrgId == doctorTeam.Id).ToList(), cancellationToken);
         await signing.SeedAsync(doctor.Id, centreAdmin.Id, doctorTeam, cancellationToken);
+        await programmes.FinishAsync(doctorTeam.Id, cancellationToken);
         LogSeeded(logger, db.Organizations.Local.Count, residents.Count, saved);
     }
 

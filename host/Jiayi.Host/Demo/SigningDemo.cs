@@ -31,12 +31,13 @@ public sealed class SigningDemo(
             db.ServicePackages.Add(Package("基本公共卫生服务包", PackageKinds.Basic, 0m, 0m, institution, true, today,
                 "国家基本公共卫生服务项目，免费提供。",
                 ["一般人群", "老年人", "高血压患者", "2型糖尿病患者"],
-                ("建立和管理居民健康档案", null, null, 1), ("高血压患者随访", "hypertension-followup", null, 4), ("2型糖尿病患者随访", "diabetes-followup", null, 4),
-                ("老年人生活自理能力评估", "elderly-self-care", null, 1), ("老年人中医药健康管理", "elderly-tcm-constitution", null, 1)));
+                ("建立和管理居民健康档案", "personal-basic-info", null, 1), ("高血压患者随访", "hypertension-followup", null, 4), ("2型糖尿病患者随访", "diabetes-followup", null, 4),
+                ("老年人生活自理能力评估", "elderly-self-care", null, 1), ("老年人中医药健康管理", "elderly-tcm-constitution", null, 1),
+                ("年度健康体检", "health-exam", null, 1), ("基层门诊诊疗", null, "门诊", 4)));
             db.ServicePackages.Add(Package("慢病管理个性化包", PackageKinds.Personalised, 120m, 60m, institution, true, today,
                 "高血压、糖尿病患者的上门随访、血糖监测与用药指导。",
                 ["高血压患者", "2型糖尿病患者"],
-                ("上门随访", null, "上门服务", 2), ("指尖血糖监测", null, "检验", 12), ("用药指导", null, "健康指导", 4)));
+                ("上门随访", null, "上门服务", 2), ("指尖血糖监测", null, "检验", 12), ("用药指导", null, "健康指导", 4), ("慢病门诊复诊", null, "高血压门诊复诊", 4)));
             db.ServicePackages.Add(Package("老年人家庭病床包（草稿）", PackageKinds.Personalised, 300m, 100m, institution, false, today,
                 "尚未发布：家庭病床建床评估、每周上门查床。", ["老年人"], ("家庭病床查床", null, "上门服务", 52)));
             await db.SaveChangesAsync(cancellationToken);

@@ -3,6 +3,8 @@ using Jiayi.Data.Definitions;
 using Jiayi.Data.Workflows;
 using Jiayi.Engine.Definitions;
 using Jiayi.Engine.Forms;
+using Jiayi.Engine.Integrations;
+using Jiayi.Engine.Programmes;
 using Jiayi.Engine.Workflows;
 using Jiayi.Host.Infrastructure;
 using Jiayi.Host.Workflows;
@@ -14,7 +16,7 @@ namespace Jiayi.Host.Forms;
 public sealed record ImportReport(IReadOnlyList<string> Imported, int Unchanged);
 
 /// <summary>
-/// Imports the shipped definition files (forms, then workflows) at start. Every file is loaded and compiled
+/// Imports the shipped definition files (forms, then workflows and programmes) at start. Every file is loaded and compiled
 /// first; if any is broken the import stops before writing anything and the host refuses to start, naming
 /// file, JSON pointer and reason. A file whose canonical content differs from the latest stored version
 /// becomes a new published version; stored versions are never changed.
@@ -61,10 +63,11 @@ public sealed partial class DefinitionImporter(
     public async Task<ImportReport> ImportAsync(string definitionsPath, CancellationToken cancellationToken)
     {
         var errors = new List<DefinitionError>();
+        var compiledForms = new Dictionary<string, CompiledForm>(StringComparer.Ordinal);
         var forms = await LoadFolderAsync(definitionsPath, "forms", errors, (text, source) =>
         {
             var definition = FormLoader.Parse(text, source);
-            FormCompiler.Compile(definition, 0, source);
+            compiledForms[definition.Id] = FormCompiler.Compile(definition, 0, source);
             errors.AddRange(CheckSystemParameters(definition.Parameters, source));
             var canonical = FormLoader.ToCanonicalJson(definition);
             return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical), FormPurposes.IsRecord(definition));
@@ -85,6 +88,36 @@ public sealed partial class DefinitionImporter(
             return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
         }, cancellationToken);
 
+        var programmes = await LoadFolderAsync(definitionsPath, "programmes", errors, (text, source) =>
+        {
+            var definition = ProgrammeLoader.Parse(text, source);
+            ProgrammeCompiler.Compile(definition, 0, source, compiledForms.GetValueOrDefault);
+            errors.AddRange(CheckSystemParameters(definition.Parameters, source));
+            if (definition.Population is { } population && !Residents.KeyPopulations.All.Any(p => p.Code == population))
+            {
+                errors.Add(new DefinitionError(source, "/population", $"重点人群“{population}”不存在；可用：{string.Join("、", Residents.KeyPopulations.All.Select(p => p.Code))}"));
+            }
+
+            var canonical = ProgrammeLoader.ToCanonicalJson(definition);
+            return new Loaded(definition.Id, definition.Title, source, canonical, DefinitionDocument.ContentHash(canonical));
+        }, cancellationToken);
+
+        var serviceTypes = new List<Loaded>();
+        var serviceTypesFile = Path.Combine(definitionsPath, "reference", "service-types.json");
+        if (File.Exists(serviceTypesFile))
+        {
+            try
+            {
+                var definition = ServiceTypesDefinition.Parse(await File.ReadAllTextAsync(serviceTypesFile, cancellationToken), "definitions/reference/service-types.json");
+                var canonical = definition.ToCanonicalJson();
+                serviceTypes.Add(new Loaded(definition.Id, definition.Title, "definitions/reference/service-types.json", canonical, DefinitionDocument.ContentHash(canonical)));
+            }
+            catch (DefinitionException e)
+            {
+                errors.AddRange(e.Errors);
+            }
+        }
+
         if (errors.Count > 0)
         {
             throw new DefinitionException(errors);
@@ -98,7 +131,11 @@ public sealed partial class DefinitionImporter(
             {
                 var formReport = await StoreAsync(forms, FormStore, cancellationToken);
                 var workflowReport = await StoreAsync(workflows, WorkflowStore, cancellationToken);
-                return new ImportReport([.. formReport.Imported, .. workflowReport.Imported], formReport.Unchanged + workflowReport.Unchanged);
+                var programmeReport = await StoreAsync(programmes, KindStore(DefinitionKinds.Programme, "管理项目"), cancellationToken);
+                var typesReport = await StoreAsync(serviceTypes, KindStore(DefinitionKinds.ServiceTypes, "服务类型"), cancellationToken);
+                return new ImportReport(
+                    [.. formReport.Imported, .. workflowReport.Imported, .. programmeReport.Imported, .. typesReport.Imported],
+                    formReport.Unchanged + workflowReport.Unchanged + programmeReport.Unchanged + typesReport.Unchanged);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
@@ -208,6 +245,18 @@ public sealed partial class DefinitionImporter(
             Status = DefinitionStatus.Published, Source = item.Source, CreatedAt = now,
         }),
         "流程");
+
+    /// <summary>A kind kept in the shared definition_versions table (ADR 0014).</summary>
+    private static Store KindStore(string kind, string label) => new(
+        (db, ct) => db.Definitions.AsNoTracking().Where(d => d.Kind == kind)
+            .Where(d => d.Version == db.Definitions.Where(x => x.Kind == kind && x.DefinitionId == d.DefinitionId).Max(x => x.Version))
+            .ToDictionaryAsync(d => d.DefinitionId, d => (d.Version, d.ContentHash), StringComparer.Ordinal, ct),
+        (db, item, version, now) => db.Definitions.Add(new DefinitionVersion
+        {
+            Kind = kind, DefinitionId = item.Id, Version = version, Title = item.Title, Content = item.Canonical, ContentHash = item.Hash,
+            Status = DefinitionStatus.Published, Source = item.Source, CreatedAt = now,
+        }),
+        label);
 
     private async Task<ImportReport> StoreAsync(List<Loaded> loaded, Store store, CancellationToken cancellationToken)
     {

@@ -43,6 +43,7 @@ public static class BackgroundJobs
         GlobalConfiguration.Configuration.UseLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
         recurring.AddOrUpdate<WorkflowTimerJob>(WorkflowTimerJob.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
         recurring.AddOrUpdate<Integrations.OutboxDelivery>(Integrations.OutboxDelivery.RecurringId, job => job.RunDueAsync(CancellationToken.None), Cron.Minutely());
+        recurring.AddOrUpdate<Programmes.AgeEnrolmentJob>(Programmes.AgeEnrolmentJob.RecurringId, job => job.RunAsync(CancellationToken.None), Cron.Daily(1), new RecurringJobOptions { TimeZone = services.GetRequiredService<Clock>().Zone });
     }
 
     private static JobStorage CreateStorage(JiayiOptions options) =>

@@ -5,6 +5,9 @@ public sealed class Clock(TimeProvider time, JiayiOptions options)
 {
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone);
 
+    /// <summary>The users' time zone (scheduled jobs run by its clock).</summary>
+    public TimeZoneInfo Zone => _zone;
+
     public DateTime UtcNow => time.GetUtcNow().UtcDateTime;
 
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(UtcNow, _zone));

@@ -7,8 +7,10 @@ using Jiayi.Host.Components;
 using Jiayi.Host.Contracts;
 using Jiayi.Host.Demo;
 using Jiayi.Host.Forms;
+using Jiayi.Host.Integrations;
 using Jiayi.Host.Organizations;
 using Jiayi.Host.Parameters;
+using Jiayi.Host.Programmes;
 using Jiayi.Host.Records;
 using Jiayi.Host.Residents;
 using Jiayi.Host.Security;
@@ -54,6 +56,7 @@ public static class JiayiHost
         services.AddScoped<AccessBootstrap>();
         services.AddScoped<DemoSeeder>();
         services.AddScoped<SigningDemo>();
+        services.AddScoped<ProgrammeDemo>();
         services.AddHttpContextAccessor();
         services.AddJiayiIdentity();
         services.AddScoped<CurrentAccess>();
@@ -73,6 +76,14 @@ public static class JiayiHost
         services.AddSingleton<ContractLogExport>();
         services.AddSingleton<SigningDesk>();
         services.AddSingleton<ContractExport>();
+        services.AddSingleton<ProgrammeCatalog>();
+        services.AddSingleton<EnrolmentService>();
+        services.AddSingleton<PlanService>();
+        services.AddSingleton<AgeEnrolmentJob>();
+        services.AddSingleton<ServiceTypeCatalog>();
+        services.AddSingleton<HisIntake>();
+        services.AddSingleton<ContractFulfilmentService>();
+        services.AddSingleton<HealthRecordService>();
         services.AddSignalR();
         services.AddJiayiJobs(options);
 
@@ -145,6 +156,7 @@ public static class JiayiHost
         app.MapScalarApiReference(o => o.WithTitle("家医 Jiayi API"));
         app.MapGet("/api/health", () => TypedResults.Ok(new { status = "ok" })).WithTags("运行").AllowAnonymous();
         app.MapAuthEndpoints();
+        app.MapIntegrationIntake();
 
         // Every other /api endpoint needs a bearer token; each then checks its permission and the caller's data scope.
         var api = app.MapGroup("/api").RequireAuthorization(IdentitySetup.ApiPolicy);
@@ -161,6 +173,8 @@ public static class JiayiHost
         api.MapAuditEndpoints();
         api.MapWorkflowEndpoints();
         api.MapContractEndpoints();
+        api.MapProgrammeEndpoints();
+        api.MapIntegrationEndpoints();
 
         app.MapHub<InboxHub>(InboxHub.Path);
         app.MapAccountEndpoints();

@@ -47,6 +47,9 @@ public sealed class ProblemException : Exception
 
     public IReadOnlyList<ValidationError>? Errors { get; }
 
+    /// <summary>Further members of the problem details (e.g. <c>rejectionId</c> of a queued inbound event).</summary>
+    public Dictionary<string, object?> Extensions { get; } = new(StringComparer.Ordinal);
+
     public static ProblemException Invalid(IReadOnlyList<ValidationError> errors, string? detail = null) =>
         new(StatusCodes.Status400BadRequest, "validation", "提交的数据有误", detail ?? Summarise(errors), errors);
 

@@ -49,6 +49,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             details.Extensions["errors"] = errors;
         }
 
+        foreach (var (key, value) in problem.Extensions)
+        {
+            details.Extensions[key] = value;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = details, Exception = exception });
     }
 

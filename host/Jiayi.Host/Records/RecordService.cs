@@ -44,7 +44,7 @@ public sealed record RecordQuery(string? FormId = null, Guid? SubjectId = null, 
 /// with, and stored only when valid; it keeps that version for ever. Each call uses its own short-lived
 /// database context, so the service is safe in long-lived Blazor circuits.
 /// </summary>
-public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, FormCatalog catalog, SystemParameters parameters, AuditLog audit, Clock clock)
+public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, FormCatalog catalog, SystemParameters parameters, Programmes.EnrolmentService enrolments, AuditLog audit, Clock clock)
 {
     /// <summary>
     /// The evaluation context for a form and subject: today in the users' zone, the subject's birth date and
@@ -138,6 +138,9 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         db.Records.Add(record);
         if (subject is not null)
         {
+            // A first record of an enrolOn form (e.g. 第1次产前检查) enrols its subject in that programme.
+            await enrolments.EnrolOnRecordAsync(db, subject, form.Id, record.Id, record.OccurredOn ?? clock.Today, access, cancellationToken);
+
             // The record fulfils the follow-ups of this resident that were waiting for this form.
             foreach (var due in await db.FollowUps.Where(f => f.ResidentId == subject.Id && f.FormId == form.Id && f.Status == Jiayi.Data.FollowUps.FollowUpStatus.Pending).ToListAsync(cancellationToken))
             {

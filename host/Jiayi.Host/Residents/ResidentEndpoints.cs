@@ -7,6 +7,8 @@ namespace Jiayi.Host.Residents;
 
 public static class ResidentEndpoints
 {
+    private static readonly string[] LookupProperties = ["idNumber", "reason"];
+
     private static readonly string[] Properties = ["name", "idNumber", "phone", "sex", "birthDate", "addressDivisionId", "addressDetail", "householdId", "relationToHead", "orgId", "tags"];
     private static readonly string[] ListParameters = ["q", "tag", "page", "pageSize"];
 
@@ -56,6 +58,30 @@ public static class ResidentEndpoints
                 TypedResults.Ok(await service.GetAsync(await http.AccessAsync(), ParseId(id), ct)))
             .RequirePermission(ResidentPermissions.Read)
             .WithSummary("居民信息（身份证号和电话脱敏显示）")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        residents.MapGet("/{id}/health-record", async Task<Results<Ok<HealthRecordView>, NotFound>> (string id, HttpContext http, HealthRecordService records, CancellationToken ct) =>
+            {
+                var view = await records.GetAsync(await http.AccessAsync(), ParseId(id), ct);
+                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+            })
+            .RequirePermission(FormPermissions.RecordsRead)
+            .WithTags("健康档案")
+            .WithSummary("个人健康档案：基本信息、家庭成员、管理项目及随访计划，以及服务记录、门诊住院、签约与入组事件的时间线（新的在前）")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/health-records/lookup", async Task<Results<Ok<HealthRecordView>, NotFound>> (HttpContext http, HealthRecordService records, CancellationToken ct) =>
+            {
+                var (idNumber, reason) = await RequestJson.ReadAsync(http.Request, LookupProperties, (root, errors) => (
+                    RequestJson.OptionalString(root, "idNumber", "身份证号 idNumber", errors),
+                    RequestJson.OptionalString(root, "reason", "查档理由 reason", errors)), ct);
+                var view = await records.LookupAsync(await http.AccessAsync(), idNumber, reason, ct);
+                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+            })
+            .RequirePermission(ProgrammePermissions.RemoteLookup)
+            .WithTags("健康档案")
+            .WithSummary("远程查档：按身份证号调阅任一辖区居民的健康档案，须说明理由（reason）；每次查档（含未找到）都记入系统日志")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         residents.MapGet("/{id}/identifiers", async Task<Ok<ResidentIdentifiers>> (string id, HttpContext http, ResidentService service, CancellationToken ct) =>

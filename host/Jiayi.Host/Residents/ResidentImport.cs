@@ -28,7 +28,7 @@ public sealed record QueuedImport(Guid JobId, AuditActor Actor);
 /// A durable scheduler (Hangfire) arrives with the workflow issue and will take over the queue.
 /// </summary>
 public sealed partial class ResidentImport(
-    IDbContextFactory<JiayiDbContext> databases, FieldProtector protector, AuditLog audit, Clock clock, IHostEnvironment environment, ILogger<ResidentImport> logger)
+    IDbContextFactory<JiayiDbContext> databases, FieldProtector protector, Programmes.EnrolmentService enrolments, AuditLog audit, Clock clock, IHostEnvironment environment, ILogger<ResidentImport> logger)
 {
     public const string Kind = "residents";
     public const long MaxFileBytes = 20 * 1024 * 1024;
@@ -199,6 +199,7 @@ public sealed partial class ResidentImport(
             }
 
             var counts = await run.ExecuteAsync(path, cancellationToken);
+            await enrolments.SyncAgeAsync(null, cancellationToken);
             var message = $"导入完成：共 {counts.Total} 行，新增 {counts.Imported} 人，跳过 {counts.Skipped} 人（身份证号已登记），{counts.Failed} 行有错误";
             await FinishAsync(item.JobId, ImportStatus.Completed, message, cancellationToken);
         }

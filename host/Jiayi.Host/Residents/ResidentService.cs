@@ -62,7 +62,7 @@ public sealed record ResidentPage(IReadOnlyList<ResidentView> Items, int Total, 
 /// derived from them; ID and phone numbers encrypted, searchable by keyed hash, shown masked; reads of
 /// personal data logged.
 /// </summary>
-public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases, FieldProtector protector, SystemParameters parameters, AuditLog audit, Clock clock)
+public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases, FieldProtector protector, SystemParameters parameters, Programmes.EnrolmentService enrolments, AuditLog audit, Clock clock)
 {
     public async Task<ResidentView> CreateAsync(AccessInfo access, ResidentInput input, CancellationToken cancellationToken)
     {
@@ -73,6 +73,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
         db.Residents.Add(resident);
         await SetHeadAsync(db, resident, cancellationToken);
         await SaveUniqueAsync(db, checkedInput.IdNumber, cancellationToken);
+        await enrolments.SyncAgeAsync([resident.Id], cancellationToken);
         return await ViewAsync(db, resident, cancellationToken);
     }
 
@@ -97,6 +98,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
         Apply(resident, checkedInput);
         await SetHeadAsync(db, resident, cancellationToken);
         await SaveUniqueAsync(db, checkedInput.IdNumber, cancellationToken);
+        await enrolments.SyncAgeAsync([resident.Id], cancellationToken);
         return await ViewAsync(db, resident, cancellationToken);
     }
 
@@ -370,7 +372,7 @@ public sealed class ResidentService(IDbContextFactory<JiayiDbContext> databases,
         (await ViewsAsync(db, [r], cancellationToken))[0];
 
     /// <summary>Residents as shown, with their managers' names and addresses looked up in two queries for the whole page.</summary>
-    private async Task<IReadOnlyList<ResidentView>> ViewsAsync(JiayiDbContext db, IReadOnlyList<Resident> residents, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<ResidentView>> ViewsAsync(JiayiDbContext db, IReadOnlyList<Resident> residents, CancellationToken cancellationToken)
     {
         var snapshot = await parameters.CurrentAsync(cancellationToken);
         var orgIds = residents.Select(r => r.OrgId).Distinct().ToList();

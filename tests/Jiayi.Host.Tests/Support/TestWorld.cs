@@ -84,7 +84,11 @@ public static class TestUsers
     }
 
     /// <summary>A resident saved directly (encrypted identifiers included), managed by <paramref name="org"/>.</summary>
-    public static Task<Resident> AddResidentAsync(this JiayiFactory factory, Organization org, string name, string sex, DateOnly birthDate) => factory.WithDatabaseAsync(async db =>
+    public static async Task<Resident> AddResidentAsync(this JiayiFactory factory, Organization org, string name, string sex, DateOnly birthDate) =>
+        (await factory.AddResidentWithIdAsync(org, name, sex, birthDate)).Resident;
+
+    /// <summary>As <see cref="AddResidentAsync"/>, also giving the resident's ID number (e.g. for events from outside systems).</summary>
+    public static Task<(Resident Resident, string IdNumber)> AddResidentWithIdAsync(this JiayiFactory factory, Organization org, string name, string sex, DateOnly birthDate) => factory.WithDatabaseAsync(async db =>
     {
         var protector = factory.Services.GetRequiredService<FieldProtector>();
         var first17 = $"610402{birthDate:yyyyMMdd}{Random.Shared.Next(0, 500) * 2 + (sex == "男" ? 1 : 0):000}";
@@ -92,7 +96,7 @@ public static class TestUsers
         var resident = Jiayi.Host.Residents.ResidentService.NewResident(protector, name, id, sex, birthDate, org, DateTime.UtcNow);
         db.Residents.Add(resident);
         await db.SaveChangesAsync();
-        return resident;
+        return (resident, id);
     });
 
     public static IReadOnlyList<string> AllPermissions => [.. PermissionCatalog.Codes];
