@@ -403,12 +403,13 @@ public sealed partial class EnrolmentService(
         foreach (var attribute in programme.Attributes)
         {
             var node = stored?[attribute.Key];
-            values[attribute.Key] = node switch
+            // A value that no longer fits (the attribute's type changed in a newer version) reads as empty.
+            var kind = node?.GetValueKind();
+            values[attribute.Key] = (attribute.Type, kind) switch
             {
-                null => Value.Null,
-                _ when attribute.Type == ExprType.Date && DateOnly.TryParseExact(node.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) => Value.Date(d),
-                _ when attribute.Type == ExprType.Number && node.GetValueKind() == JsonValueKind.Number => Value.Number(node.GetValue<decimal>()),
-                _ when node.GetValueKind() == JsonValueKind.String => Value.Text(node.GetValue<string>()),
+                (ExprType.Date, JsonValueKind.String) when DateOnly.TryParseExact(node!.GetValue<string>(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) => Value.Date(d),
+                (ExprType.Number, JsonValueKind.Number) => Value.Number(node!.GetValue<decimal>()),
+                (ExprType.Text, JsonValueKind.String) => Value.Text(node!.GetValue<string>()),
                 _ => Value.Null,
             };
         }
