@@ -76,29 +76,37 @@ internal sealed partial class FormCompilation(FormDefinition definition, int ver
             plan);
     }
 
-    private void BuildParameters()
+    private void BuildParameters() => _parameters.AddRange(BuildParameters(definition.Parameters, Error));
+
+    /// <summary>
+    /// The parameter models of a workflow's or programme's declared parameters (unique keys, values of their type);
+    /// each problem goes to <paramref name="error"/> with its pointer.
+    /// </summary>
+    internal static List<ParameterModel> BuildParameters(IReadOnlyList<ParameterDefinition>? declared, Action<string, string> error)
     {
+        var result = new List<ParameterModel>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        var parameters = definition.Parameters ?? [];
+        var parameters = declared ?? [];
         for (var i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            var pointer = $"/parameters/{i}";
             if (!keys.Add(p.Key))
             {
-                Error(pointer + "/key", $"参数代码“{p.Key}”重复");
+                error($"/parameters/{i}/key", $"参数代码“{p.Key}”重复");
                 continue;
             }
 
             var (type, value) = ParameterValue(p);
             if (value is null)
             {
-                Error(pointer + "/value", $"参数“{p.Label}”的值与类型 {p.Type} 不符");
+                error($"/parameters/{i}/value", $"参数“{p.Label}”的值与类型 {p.Type} 不符");
                 continue;
             }
 
-            _parameters.Add(new ParameterModel { Key = p.Key, Label = p.Label, Type = type, Value = value.Value, Index = _parameters.Count, Definition = p });
+            result.Add(new ParameterModel { Key = p.Key, Label = p.Label, Type = type, Value = value.Value, Index = result.Count, Definition = p });
         }
+
+        return result;
     }
 
     /// <summary>Reads a parameter value of the declared type; null when the value does not fit the type.</summary>

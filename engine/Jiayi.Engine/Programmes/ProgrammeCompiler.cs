@@ -98,29 +98,7 @@ public sealed class ProgrammeCompiler
             [.. enrolOn], _usedForms.ToImmutableSortedSet(StringComparer.Ordinal));
     }
 
-    private void BuildParameters()
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var parameters = _definition.Parameters ?? [];
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            if (!keys.Add(p.Key))
-            {
-                Error($"/parameters/{i}/key", $"参数代码“{p.Key}”重复");
-                continue;
-            }
-
-            var (type, value) = FormCompilation.ParameterValue(p);
-            if (value is null)
-            {
-                Error($"/parameters/{i}/value", $"参数“{p.Label}”的值与类型 {p.Type} 不符");
-                continue;
-            }
-
-            _parameters.Add(new ParameterModel { Key = p.Key, Label = p.Label, Type = type, Value = value.Value, Index = _parameters.Count, Definition = p });
-        }
-    }
+    private void BuildParameters() => _parameters.AddRange(FormCompilation.BuildParameters(_definition.Parameters, Error));
 
     private void BuildAttributes()
     {

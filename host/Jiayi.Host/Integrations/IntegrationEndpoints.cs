@@ -75,7 +75,7 @@ public static class IntegrationEndpoints
 
         queue.MapGet("/{id}", async Task<Results<Ok<RejectionView>, NotFound>> (string id, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
             {
-                var key = RouteId(id);
+                var key = QueryValues.RouteId(id);
                 await using var db = await databases.CreateDbContextAsync(ct);
                 var row = await db.InboundRejections.AsNoTracking().SingleOrDefaultAsync(r => r.Id == key, ct);
                 if (row is null)
@@ -91,7 +91,7 @@ public static class IntegrationEndpoints
 
         queue.MapPost("/{id}/resubmit", async Task<Results<Created<HisIntakeResult>, Ok<HisIntakeResult>, NotFound>> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
             {
-                var key = RouteId(id);
+                var key = QueryValues.RouteId(id);
                 using var document = await RequestJson.ReadObjectAsync(http.Request, HisIntake.MaxBytes, ct);
                 var result = await intake.ResubmitAsync(await http.AccessAsync(), key, document.RootElement, ct);
                 return result is null ? TypedResults.NotFound()
@@ -104,7 +104,7 @@ public static class IntegrationEndpoints
 
         queue.MapPost("/{id}/discard", async Task<Results<NoContent, NotFound>> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
             {
-                var key = RouteId(id);
+                var key = QueryValues.RouteId(id);
                 var note = await RequestJson.ReadAsync(http.Request, DiscardProperties, (root, errors) => RequestJson.OptionalString(root, "note", "说明 note", errors), ct);
                 if (note is null || note.Length > 500)
                 {
@@ -119,7 +119,7 @@ public static class IntegrationEndpoints
 
         api.MapGet("/residents/{id}/visits", async Task<Results<Ok<List<HisVisitView>>, NotFound>> (string id, HttpContext http, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
             {
-                var key = RouteId(id);
+                var key = QueryValues.RouteId(id);
                 var me = await http.AccessAsync();
                 await using var db = await databases.CreateDbContextAsync(ct);
                 var resident = await db.Residents.AsNoTracking().Where(r => r.Id == key).Select(r => new { r.Name, r.OrgPath }).SingleOrDefaultAsync(ct);
@@ -144,6 +144,4 @@ public static class IntegrationEndpoints
     private static RejectionView View(InboundRejection r, bool withPayload) => new(
         r.Id, r.Channel, r.EventId, r.Reason, r.Status, r.Attempts, r.ReceivedAt, r.LastAttemptAt, r.ResolvedByName, r.ResolvedAt, r.Note, withPayload ? r.Payload : null);
 
-    private static Guid RouteId(string id) =>
-        Guid.TryParse(id, out var value) ? value : throw ProblemException.Invalid("/id", "format", $"编号“{id}”格式不正确，应为 GUID");
 }

@@ -95,7 +95,7 @@ public static class ProgrammeEndpoints
 
         enrolments.MapPatch("/{id}", async Task<Results<Ok<EnrolmentView>, NotFound>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
             {
-                var enrolmentId = RouteId(id);
+                var enrolmentId = QueryValues.RouteId(id);
                 var (attributes, note, noteGiven) = await RequestJson.ReadAsync(http.Request, PatchProperties, (root, errors) => (
                     root.TryGetProperty("attributes", out var a) ? a.Clone() : (JsonElement?)null,
                     RequestJson.OptionalString(root, "note", "备注 note", errors),
@@ -110,7 +110,7 @@ public static class ProgrammeEndpoints
 
         enrolments.MapPost("/{id}/stop", async Task<Results<Ok<EnrolmentView>, NotFound>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
             {
-                var enrolmentId = RouteId(id);
+                var enrolmentId = QueryValues.RouteId(id);
                 var request = await RequestJson.ReadAsync(http.Request, StopProperties, (root, errors) =>
                 {
                     var on = RequestJson.OptionalDate(root, "stoppedOn", "结案日期 stoppedOn", errors);
@@ -169,7 +169,7 @@ public static class ProgrammeEndpoints
 
         api.MapGet("/residents/{id}/plan", async Task<Results<Ok<IReadOnlyList<ResidentPlan>>, NotFound>> (string id, HttpContext http, PlanService plans, CancellationToken ct) =>
             {
-                var plan = await plans.ResidentAsync(await http.AccessAsync(), RouteId(id), ct);
+                var plan = await plans.ResidentAsync(await http.AccessAsync(), QueryValues.RouteId(id), ct);
                 return plan is null ? TypedResults.NotFound() : TypedResults.Ok(plan);
             })
             .WithTags("随访计划")
@@ -183,8 +183,6 @@ public static class ProgrammeEndpoints
         return null;
     }
 
-    private static Guid RouteId(string id) =>
-        Guid.TryParse(id, out var value) ? value : throw ProblemException.Invalid("/id", "format", $"编号“{id}”格式不正确，应为 GUID");
 
     private static ProgrammeView View(CompiledProgramme p) => new(
         p.Id, p.Version, p.Title, p.Definition.Description, p.Definition.Population, p.Definition.Enrolment.Mode, p.EnrolOn, p.StopReasons,

@@ -44,7 +44,9 @@ public abstract class ApiTests<THost>(THost host) : IClassFixture<THost>
     {
         var forms = (await (await _client.GetAsync("/api/forms")).ReadAsync(HttpStatusCode.OK)).AsArray();
         var byId = forms.ToDictionary(f => f!["id"]!.GetValue<string>());
-        Assert.Equal(["contract-termination", "diabetes-followup", "elderly-self-care", "elderly-tcm-constitution", "hypertension-followup", "phq9"], byId.Keys.Order());
+        var shipped = Directory.GetFiles(Repo.Path("definitions", "forms"), "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        Assert.Equal(shipped, byId.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(18, byId.Count);
         Assert.Equal("高血压患者随访服务记录表", byId["hypertension-followup"]!["title"]!.GetValue<string>());
         // Apps render a workflow step's form too, and learn from `purpose` that it is not a service record.
         Assert.Equal("workflow", byId["contract-termination"]!["purpose"]!.GetValue<string>());
