@@ -82,9 +82,17 @@ public static class QueryValues
         return date;
     }
 
-    /// <summary>The usual <c>from</c> and <c>to</c> dates of a list (yyyy-MM-dd).</summary>
-    public static (DateOnly? From, DateOnly? To) DateRange(IQueryCollection query, List<ValidationError> errors) =>
-        (Date(query, "from", "开始日期 from", errors), Date(query, "to", "截止日期 to", errors));
+    /// <summary>The usual <c>from</c> and <c>to</c> dates of a list (yyyy-MM-dd); from after to is an error.</summary>
+    public static (DateOnly? From, DateOnly? To) DateRange(IQueryCollection query, List<ValidationError> errors)
+    {
+        var (from, to) = (Date(query, "from", "开始日期 from", errors), Date(query, "to", "截止日期 to", errors));
+        if (from > to)
+        {
+            errors.Add(new ValidationError("/to", "range", $"截止日期 to（{to:yyyy-MM-dd}）不能早于开始日期 from（{from:yyyy-MM-dd}）"));
+        }
+
+        return (from, to);
+    }
 
     /// <summary>The usual <c>page</c> and <c>pageSize</c> of a list.</summary>
     public static (int Page, int PageSize) Paging(IQueryCollection query, int defaultSize, int maxSize, List<ValidationError> errors) =>

@@ -47,7 +47,8 @@ public sealed partial class HisIntake(
     private static readonly string[] PrescriptionProperties = ["drug", "spec", "dose", "frequency", "route", "days", "quantity"];
 
     /// <summary>Whether the header is <c>sha256=&lt;hex HMAC-SHA256 of the body&gt;</c> with the configured secret (401 otherwise).</summary>
-    public void Verify(ReadOnlySpan<byte> body, string? header)
+    /// <param name="headerOnly">Check only that a secret is configured and the header is well formed (before reading the body).</param>
+    public void Verify(ReadOnlySpan<byte> body, string? header, bool headerOnly = false)
     {
         var secret = configuration[SecretKey];
         if (string.IsNullOrEmpty(secret))
@@ -68,6 +69,11 @@ public sealed partial class HisIntake(
         catch (FormatException)
         {
             throw new ProblemException(StatusCodes.Status401Unauthorized, "signature-missing", "签名缺失或格式错误", "X-Signature 的签名不是十六进制");
+        }
+
+        if (headerOnly)
+        {
+            return;
         }
 
         var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);

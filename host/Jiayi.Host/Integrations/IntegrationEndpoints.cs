@@ -28,8 +28,11 @@ public static class IntegrationEndpoints
     {
         app.MapPost("/api/integrations/his/visits", async Task<IResult> (HttpContext http, HisIntake intake, CancellationToken ct) =>
             {
+                // Unsigned requests are refused before their body is read.
+                var signature = http.Request.Headers["X-Signature"].FirstOrDefault();
+                intake.Verify([], signature, headerOnly: true);
                 var body = await RequestJson.ReadBytesAsync(http.Request, HisIntake.MaxBytes, ct);
-                intake.Verify(body.Span, http.Request.Headers["X-Signature"].FirstOrDefault());
+                intake.Verify(body.Span, signature);
                 var result = await intake.ReceiveAsync(body, ct);
                 return result.Duplicate ? TypedResults.Ok(result) : TypedResults.Created($"/api/integrations/his/visits/{result.VisitId}", result);
             })
@@ -73,14 +76,14 @@ public static class IntegrationEndpoints
             .WithSummary("纠错队列：接收失败的推送（原因逐项列出），status=open 待处理（默认）、resolved 已处理、discarded 已作废")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        queue.MapGet("/{id}", async Task<Results<Ok<RejectionView>, NotFound>> (string id, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
+        queue.MapGet("/{id}", async Task<Ok<RejectionView>> (string id, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
             {
                 var key = QueryValues.RouteId(id);
                 await using var db = await databases.CreateDbContextAsync(ct);
                 var row = await db.InboundRejections.AsNoTracking().SingleOrDefaultAsync(r => r.Id == key, ct);
                 if (row is null)
                 {
-                    return TypedResults.NotFound();
+                    throw new ProblemException(StatusCodes.Status404NotFound, "rejection-not-found", "纠错记录不存在", $"纠错队列中没有编号为“{id}”的记录");
                 }
 
                 await audit.RecordAsync(Jiayi.Data.Audit.AuditActions.Read, "inbound-rejection", key.ToString(), $"查看接口纠错：{row.EventId}", ct);
@@ -89,12 +92,12 @@ public static class IntegrationEndpoints
             .RequirePermission(IntegrationPermissions.Read)
             .WithSummary("纠错队列中的一条：原因与收到的原文（payload）");
 
-        queue.MapPost("/{id}/resubmit", async Task<Results<Created<HisIntakeResult>, Ok<HisIntakeResult>, NotFound>> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
+        queue.MapPost("/{id}/resubmit", async Task<Results<Created<HisIntakeResult>, Ok<HisIntakeResult>>> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
             {
                 var key = QueryValues.RouteId(id);
                 using var document = await RequestJson.ReadObjectAsync(http.Request, HisIntake.MaxBytes, ct);
                 var result = await intake.ResubmitAsync(await http.AccessAsync(), key, document.RootElement, ct);
-                return result is null ? TypedResults.NotFound()
+                return result is null ? throw new ProblemException(StatusCodes.Status404NotFound, "rejection-not-found", "纠错记录不存在", $"纠错队列中没有编号为“{id}”的记录")
                     : result.Duplicate ? TypedResults.Ok(result) : TypedResults.Created($"/api/integrations/his/visits/{result.VisitId}", result);
             })
             .RequirePermission(IntegrationPermissions.Manage)
@@ -102,7 +105,7 @@ public static class IntegrationEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        queue.MapPost("/{id}/discard", async Task<Results<NoContent, NotFound>> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
+        queue.MapPost("/{id}/discard", async Task<NoContent> (string id, HttpContext http, HisIntake intake, CancellationToken ct) =>
             {
                 var key = QueryValues.RouteId(id);
                 var note = await RequestJson.ReadAsync(http.Request, DiscardProperties, (root, errors) => RequestJson.OptionalString(root, "note", "说明 note", errors), ct);
@@ -111,13 +114,13 @@ public static class IntegrationEndpoints
                     throw ProblemException.Invalid("/note", "required", "作废须填写说明 note（不超过 500 字）");
                 }
 
-                return await intake.DiscardAsync(await http.AccessAsync(), key, note, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+                return await intake.DiscardAsync(await http.AccessAsync(), key, note, ct) ? TypedResults.NoContent() : throw new ProblemException(StatusCodes.Status404NotFound, "rejection-not-found", "纠错记录不存在", $"纠错队列中没有编号为“{id}”的记录");
             })
             .RequirePermission(IntegrationPermissions.Manage)
             .WithSummary("作废：确认不需接收（如误推送的测试数据），须填写说明")
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        api.MapGet("/residents/{id}/visits", async Task<Results<Ok<List<HisVisitView>>, NotFound>> (string id, HttpContext http, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
+        api.MapGet("/residents/{id}/visits", async Task<Ok<List<HisVisitView>>> (string id, HttpContext http, IDbContextFactory<JiayiDbContext> databases, AuditLog audit, CancellationToken ct) =>
             {
                 var key = QueryValues.RouteId(id);
                 var me = await http.AccessAsync();
@@ -125,7 +128,7 @@ public static class IntegrationEndpoints
                 var resident = await db.Residents.AsNoTracking().Where(r => r.Id == key).Select(r => new { r.Name, r.OrgPath }).SingleOrDefaultAsync(ct);
                 if (resident is null || !me.InScope(resident.OrgPath))
                 {
-                    return TypedResults.NotFound();
+                    throw new ProblemException(StatusCodes.Status404NotFound, "resident-not-found", "居民不存在", $"没有编号为“{id}”的居民，或不在您的管辖范围内");
                 }
 
                 var visits = await db.HisVisits.AsNoTracking().Where(v => v.ResidentId == key).OrderByDescending(v => v.VisitDate).Take(500).ToListAsync(ct);

@@ -93,7 +93,7 @@ public static class ProgrammeEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        enrolments.MapPatch("/{id}", async Task<Results<Ok<EnrolmentView>, NotFound>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
+        enrolments.MapPatch("/{id}", async Task<Ok<EnrolmentView>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
             {
                 var enrolmentId = QueryValues.RouteId(id);
                 var (attributes, note, noteGiven) = await RequestJson.ReadAsync(http.Request, PatchProperties, (root, errors) => (
@@ -101,14 +101,14 @@ public static class ProgrammeEndpoints
                     RequestJson.OptionalString(root, "note", "备注 note", errors),
                     root.TryGetProperty("note", out _)), ct);
                 var view = await service.UpdateAsync(await http.AccessAsync(), enrolmentId, attributes, note, noteGiven, ct);
-                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+                return view is null ? throw new ProblemException(StatusCodes.Status404NotFound, "enrolment-not-found", "入组记录不存在", $"没有编号为“{id}”的入组记录，或不在您的管辖范围内") : TypedResults.Ok(view);
             })
             .RequirePermission(ProgrammePermissions.Enrol)
             .WithSummary("修改入组的登记项与备注（如分娩后填写分娩、出院日期）；attributes 中给出的项被替换，null 清空")
             .DocumentsJsonBody<EnrolmentPatchBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        enrolments.MapPost("/{id}/stop", async Task<Results<Ok<EnrolmentView>, NotFound>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
+        enrolments.MapPost("/{id}/stop", async Task<Ok<EnrolmentView>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
             {
                 var enrolmentId = QueryValues.RouteId(id);
                 var request = await RequestJson.ReadAsync(http.Request, StopProperties, (root, errors) =>
@@ -124,7 +124,7 @@ public static class ProgrammeEndpoints
                 }, ct);
                 var today = http.RequestServices.GetRequiredService<Clock>().Today;
                 var view = await service.StopAsync(await http.AccessAsync(), enrolmentId, request.StoppedOn == DateOnly.MinValue ? request with { StoppedOn = today } : request, ct);
-                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+                return view is null ? throw new ProblemException(StatusCodes.Status404NotFound, "enrolment-not-found", "入组记录不存在", $"没有编号为“{id}”的入组记录，或不在您的管辖范围内") : TypedResults.Ok(view);
             })
             .RequirePermission(ProgrammePermissions.Enrol)
             .WithSummary("结案（退出管理）：reason 为项目的结案原因之一，stoppedOn 默认今天；之后不再排随访")
@@ -167,10 +167,10 @@ public static class ProgrammeEndpoints
             .WithSummary($"待随访 / 逾期 / 已完成：按管理项目的随访计划计算（下次日期取决于上次记录及其结论，如控制不满意 2 周内）。team、doctor（签约团队或医生）、programme、resident、q（居民姓名）、from/to（到期日，默认前 {PlanService.DefaultLookBackDays} 天至后 {PlanService.DefaultLookAheadDays} 天）、status（due,overdue,upcoming,done，默认前三种）；附合计及按团队、医生、项目的计数")
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapGet("/residents/{id}/plan", async Task<Results<Ok<IReadOnlyList<ResidentPlan>>, NotFound>> (string id, HttpContext http, PlanService plans, CancellationToken ct) =>
+        api.MapGet("/residents/{id}/plan", async Task<Ok<IReadOnlyList<ResidentPlan>>> (string id, HttpContext http, PlanService plans, CancellationToken ct) =>
             {
                 var plan = await plans.ResidentAsync(await http.AccessAsync(), QueryValues.RouteId(id), ct);
-                return plan is null ? TypedResults.NotFound() : TypedResults.Ok(plan);
+                return plan is null ? throw new ProblemException(StatusCodes.Status404NotFound, "resident-not-found", "居民不存在", $"没有编号为“{id}”的居民，或不在您的管辖范围内") : TypedResults.Ok(plan);
             })
             .WithTags("随访计划")
             .RequirePermission(ProgrammePermissions.Read)

@@ -60,23 +60,23 @@ public static class ResidentEndpoints
             .WithSummary("居民信息（身份证号和电话脱敏显示）")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        residents.MapGet("/{id}/health-record", async Task<Results<Ok<HealthRecordView>, NotFound>> (string id, HttpContext http, HealthRecordService records, CancellationToken ct) =>
+        residents.MapGet("/{id}/health-record", async Task<Ok<HealthRecordView>> (string id, HttpContext http, HealthRecordService records, CancellationToken ct) =>
             {
                 var view = await records.GetAsync(await http.AccessAsync(), ParseId(id), ct);
-                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+                return view is null ? throw new ProblemException(StatusCodes.Status404NotFound, "resident-not-found", "居民不存在", $"没有编号为“{id}”的居民，或不在您的管辖范围内") : TypedResults.Ok(view);
             })
             .RequirePermission(FormPermissions.RecordsRead)
             .WithTags("健康档案")
             .WithSummary("个人健康档案：基本信息、家庭成员、管理项目及随访计划，以及服务记录、门诊住院、签约与入组事件的时间线（新的在前）")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
-        api.MapPost("/health-records/lookup", async Task<Results<Ok<HealthRecordView>, NotFound>> (HttpContext http, HealthRecordService records, CancellationToken ct) =>
+        api.MapPost("/health-records/lookup", async Task<Ok<HealthRecordView>> (HttpContext http, HealthRecordService records, CancellationToken ct) =>
             {
                 var (idNumber, reason) = await RequestJson.ReadAsync(http.Request, LookupProperties, (root, errors) => (
                     RequestJson.OptionalString(root, "idNumber", "身份证号 idNumber", errors),
                     RequestJson.OptionalString(root, "reason", "查档理由 reason", errors)), ct);
                 var view = await records.LookupAsync(await http.AccessAsync(), idNumber, reason, ct);
-                return view is null ? TypedResults.NotFound() : TypedResults.Ok(view);
+                return view is null ? throw new ProblemException(StatusCodes.Status404NotFound, "resident-not-found", "未找到档案", "没有该身份证号的居民档案（本次查档已记入系统日志）") : TypedResults.Ok(view);
             })
             .RequirePermission(ProgrammePermissions.RemoteLookup)
             .WithTags("健康档案")

@@ -158,6 +158,9 @@ public abstract class HisIntakeTests
     {
         await using var database = await CreateDatabaseAsync();
         await using var factory = new JiayiFactory(database);
+        // An empty unsigned body is refused for its missing signature, not for being empty.
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/his/visits") { Content = Http.Json("") };
+        await (await factory.CreateClient().SendAsync(request)).ProblemAsync(HttpStatusCode.Unauthorized);
         var problem = await (await factory.CreateClient().SendAsync(Signed("""{"eventId":"x"}"""))).ProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("integration-not-configured", problem["code"]!.GetValue<string>());
         Assert.Contains("Integrations__His__Secret", problem["detail"]!.GetValue<string>());

@@ -130,7 +130,8 @@ public abstract class ProgrammeApiTests
         Assert.Equal("resident-not-found", foreign["code"]!.GetValue<string>());
         var mine = await (await doctor.PostAsync("/api/enrolments", Http.Json(new { residentId = resident.Id, programmeId = "maternal", attributes = new { lmp = "2026-08-01" } }))).ReadAsync(HttpStatusCode.Created);
         var id = mine["id"]!.GetValue<string>();
-        await (await other.PostAsync($"/api/enrolments/{id}/stop", Http.Json(new { reason = "迁出" }))).ProblemAsync(HttpStatusCode.NotFound);
+        var notFound = await (await other.PostAsync($"/api/enrolments/{id}/stop", Http.Json(new { reason = "迁出" }))).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Equal("enrolment-not-found", notFound["code"]!.GetValue<string>());
         await (await other.PatchAsync($"/api/enrolments/{id}", Http.Json(new { note = "x" }))).ProblemAsync(HttpStatusCode.NotFound);
         await (await other.GetAsync($"/api/residents/{resident.Id}/plan")).ProblemAsync(HttpStatusCode.NotFound);
         Assert.Empty(Items(await (await other.GetAsync($"/api/followups/due?resident={resident.Id}")).ReadAsync(HttpStatusCode.OK)));
@@ -150,6 +151,8 @@ public abstract class ProgrammeApiTests
         Assert.Contains(query.Errors(), e => e.Path == "/status");
         Assert.Contains(query.Errors(), e => e.Path == "/from");
         Assert.Contains(query.Errors(), e => e.Path == "/colour");
+        var backwards = await (await doctor.GetAsync("/api/followups/due?from=2026-12-01&to=2026-01-01")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(backwards.Errors(), e => e.Path == "/to");
         var missing = await (await doctor.GetAsync("/api/followups/due?programme=cancer")).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains(missing.Errors(), e => e.Path == "/programme");
         await (await doctor.PostAsync("/api/enrolments/not-a-guid/stop", Http.Json(new { reason = "迁出" }))).ProblemAsync(HttpStatusCode.BadRequest);
