@@ -462,7 +462,8 @@ public abstract class JiayiDbContext(DbContextOptions options) : IdentityUserCon
             e.Property(x => x.Note).HasMaxLength(500);
             e.Property(x => x.OrgPath).HasMaxLength(400);
             e.Property(x => x.CreatedByName).HasMaxLength(50);
-            e.HasIndex(x => new { x.ResidentId, x.ProgrammeId });
+            // One open enrolment per resident and programme, even when two saves race.
+            e.HasIndex(x => new { x.ResidentId, x.ProgrammeId }).IsUnique().HasFilter("\"StoppedOn\" IS NULL");
             e.HasIndex(x => new { x.ProgrammeId, x.StoppedOn });
             e.HasIndex(x => x.OrgPath);
         });

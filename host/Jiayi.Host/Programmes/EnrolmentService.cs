@@ -102,7 +102,16 @@ public sealed partial class EnrolmentService(
         enrolment.Note = note;
         db.Enrolments.Add(enrolment);
         Tag(resident, programme);
-        await db.SaveChangesAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Enrolled by another save at the same moment (one open enrolment per resident and programme).
+            throw new ProblemException(StatusCodes.Status409Conflict, "already-enrolled", "已在管", $"{resident.Name}已在“{programme.Title}”中管理，请勿重复登记");
+        }
+
         return View(enrolment, resident.Name, programme.Title);
     }
 
@@ -223,63 +232,20 @@ public sealed partial class EnrolmentService(
         var stopped = 0;
         foreach (var programme in (await programmes.ListAsync(cancellationToken)).Where(p => p.ByAge))
         {
-            var overrides = await parameters.OverridesForAsync(programme.Parameters, cancellationToken);
-            await using var db = await databases.CreateDbContextAsync(cancellationToken);
-            var open = db.Enrolments.Where(e => e.ProgrammeId == programme.Id && e.StoppedOn == null);
-            if (residentIds is not null)
+            (int, int) counts;
+            try
             {
-                open = open.Where(e => residentIds.Contains(e.ResidentId));
+                counts = await SyncProgrammeAsync(programme, residentIds, today, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another process (the nightly job, a resident save) enrolled someone at the same moment: once more
+                // against what it wrote; nothing of the failed attempt was saved.
+                counts = await SyncProgrammeAsync(programme, residentIds, today, cancellationToken);
             }
 
-            var openByResident = (await open.ToListAsync(cancellationToken)).ToDictionary(e => e.ResidentId);
-            var residents = db.Residents.AsQueryable();
-            if (residentIds is not null)
-            {
-                residents = residents.Where(r => residentIds.Contains(r.Id));
-            }
-
-            // Candidates by a birth-date window one day wider than the range; the exact range decides.
-            var (earliest, latest) = BirthWindow(programme, today, overrides);
-            var candidates = await residents.Where(r => r.BirthDate >= earliest && r.BirthDate <= latest).ToListAsync(cancellationToken);
-            foreach (var resident in candidates)
-            {
-                var range = programme.AgeRange(resident.BirthDate, overrides)!.Value;
-                var inRange = range.From <= today && (range.Until is not { } until || today < until);
-                if (inRange && !openByResident.ContainsKey(resident.Id))
-                {
-                    db.Enrolments.Add(New(resident, programme, range.From, EnrolmentSources.Age, null, null));
-                    enrolled++;
-                }
-            }
-
-            var ageOpen = openByResident.Values.Where(e => e.Source == EnrolmentSources.Age).ToList();
-            var ageOpenIds = ageOpen.Select(e => e.ResidentId).ToList();
-            var births = await db.Residents.Where(r => ageOpenIds.Contains(r.Id)).Select(r => new { r.Id, r.BirthDate }).ToDictionaryAsync(r => r.Id, r => r.BirthDate, cancellationToken);
-            foreach (var enrolment in ageOpen)
-            {
-                if (!births.TryGetValue(enrolment.ResidentId, out var birth))
-                {
-                    continue;
-                }
-
-                var range = programme.AgeRange(birth, overrides)!.Value;
-                if (range.From <= today && (range.Until is not { } u || today < u))
-                {
-                    continue;
-                }
-
-                enrolment.StoppedOn = range.Until is { } end && end <= today ? end.AddDays(-1) : today;
-                if (enrolment.StoppedOn < enrolment.StartedOn)
-                {
-                    enrolment.StoppedOn = enrolment.StartedOn;
-                }
-
-                enrolment.StopReason = AgedOutReason;
-                enrolment.UpdatedAt = clock.UtcNow;
-                stopped++;
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
+            enrolled += counts.Item1;
+            stopped += counts.Item2;
         }
 
         if (enrolled + stopped > 0)
@@ -287,6 +253,70 @@ public sealed partial class EnrolmentService(
             LogSynced(logger, enrolled, stopped);
         }
 
+        return (enrolled, stopped);
+    }
+
+    private async Task<(int Enrolled, int Stopped)> SyncProgrammeAsync(CompiledProgramme programme, IReadOnlyCollection<Guid>? residentIds, DateOnly today, CancellationToken cancellationToken)
+    {
+        var enrolled = 0;
+        var stopped = 0;
+        var overrides = await parameters.OverridesForAsync(programme.Parameters, cancellationToken);
+        await using var db = await databases.CreateDbContextAsync(cancellationToken);
+        var open = db.Enrolments.Where(e => e.ProgrammeId == programme.Id && e.StoppedOn == null);
+        if (residentIds is not null)
+        {
+            open = open.Where(e => residentIds.Contains(e.ResidentId));
+        }
+
+        var openByResident = (await open.ToListAsync(cancellationToken)).ToDictionary(e => e.ResidentId);
+        var residents = db.Residents.AsQueryable();
+        if (residentIds is not null)
+        {
+            residents = residents.Where(r => residentIds.Contains(r.Id));
+        }
+
+        // Candidates by a birth-date window one day wider than the range; the exact range decides.
+        var (earliest, latest) = BirthWindow(programme, today, overrides);
+        var candidates = await residents.Where(r => r.BirthDate >= earliest && r.BirthDate <= latest).ToListAsync(cancellationToken);
+        foreach (var resident in candidates)
+        {
+            var range = programme.AgeRange(resident.BirthDate, overrides)!.Value;
+            var inRange = range.From <= today && (range.Until is not { } until || today < until);
+            if (inRange && !openByResident.ContainsKey(resident.Id))
+            {
+                db.Enrolments.Add(New(resident, programme, range.From, EnrolmentSources.Age, null, null));
+                enrolled++;
+            }
+        }
+
+        var ageOpen = openByResident.Values.Where(e => e.Source == EnrolmentSources.Age).ToList();
+        var ageOpenIds = ageOpen.Select(e => e.ResidentId).ToList();
+        var births = await db.Residents.Where(r => ageOpenIds.Contains(r.Id)).Select(r => new { r.Id, r.BirthDate }).ToDictionaryAsync(r => r.Id, r => r.BirthDate, cancellationToken);
+        foreach (var enrolment in ageOpen)
+        {
+            if (!births.TryGetValue(enrolment.ResidentId, out var birth))
+            {
+                continue;
+            }
+
+            var range = programme.AgeRange(birth, overrides)!.Value;
+            if (range.From <= today && (range.Until is not { } u || today < u))
+            {
+                continue;
+            }
+
+            enrolment.StoppedOn = range.Until is { } end && end <= today ? end.AddDays(-1) : today;
+            if (enrolment.StoppedOn < enrolment.StartedOn)
+            {
+                enrolment.StoppedOn = enrolment.StartedOn;
+            }
+
+            enrolment.StopReason = AgedOutReason;
+            enrolment.UpdatedAt = clock.UtcNow;
+            stopped++;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         return (enrolled, stopped);
     }
 

@@ -72,7 +72,10 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
     /// Validates and stores a record by the caller (null: the system, e.g. demo data); the subject must be in
     /// the caller's scope. Throws <see cref="ProblemException"/> (400/404/409) when it cannot.
     /// </summary>
-    public async Task<(RecordView Record, bool Created)> CreateAsync(AccessInfo? access, NewRecord request, CancellationToken cancellationToken)
+    public Task<(RecordView Record, bool Created)> CreateAsync(AccessInfo? access, NewRecord request, CancellationToken cancellationToken) =>
+        CreateAsync(access, request, retried: false, cancellationToken);
+
+    private async Task<(RecordView Record, bool Created)> CreateAsync(AccessInfo? access, NewRecord request, bool retried, CancellationToken cancellationToken)
     {
         var form = request.FormVersion is { } pinned
             ? await catalog.GetAsync(request.FormId, pinned, cancellationToken) ?? throw ProblemException.FormVersionNotFound(request.FormId, pinned)
@@ -154,11 +157,13 @@ public sealed class RecordService(IDbContextFactory<JiayiDbContext> databases, F
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException) when (request.Id is not null)
+        catch (DbUpdateException) when (!retried)
         {
-            // The same client id saved concurrently by a retry: answer as the retry would have been answered.
+            // Nothing was written. Either the same client id was saved concurrently by a retry (answered as that
+            // retry would have been), or another save enrolled the subject in the same programme at the same moment
+            // (the second attempt finds the enrolment and adds none).
             db.ChangeTracker.Clear();
-            return await CreateAsync(access, request, cancellationToken);
+            return await CreateAsync(access, request, retried: true, cancellationToken);
         }
 
         return (View(record, form.Title, subject?.Name), true);

@@ -59,6 +59,12 @@ public abstract class ProgrammeApiTests
 
         var enrolment = await (await doctor.PostAsync("/api/enrolments", Http.Json(new { residentId = resident.Id, programmeId = "hypertension", startedOn = Day(today.AddDays(-30)) }))).ReadAsync(HttpStatusCode.Created);
         var again = await (await doctor.PostAsync("/api/enrolments", Http.Json(new { residentId = resident.Id, programmeId = "hypertension" }))).ProblemAsync(HttpStatusCode.Conflict);
+
+        // Two enrolments of another resident at once: one is taken, the other is a conflict, never two open ones.
+        var twin = await factory.AddResidentAsync(world.TeamA1, "计划乙", "女", new DateOnly(1961, 5, 5));
+        var racing = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => doctor.PostAsync("/api/enrolments", Http.Json(new { residentId = twin.Id, programmeId = "diabetes" }))));
+        Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], racing.Select(r => r.StatusCode).Order());
+        Assert.Equal(1, await factory.WithDatabaseAsync(db => db.Enrolments.CountAsync(e => e.ResidentId == twin.Id && e.StoppedOn == null)));
         Assert.Equal("already-enrolled", again["code"]!.GetValue<string>());
         var tags = await factory.WithDatabaseAsync(db => db.Residents.Where(r => r.Id == resident.Id).Select(r => r.Tags).SingleAsync());
         Assert.Contains("hypertension", tags);

@@ -1305,7 +1305,9 @@ namespace Jiayi.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProgrammeId", "StoppedOn");
 
-                    b.HasIndex("ResidentId", "ProgrammeId");
+                    b.HasIndex("ResidentId", "ProgrammeId")
+                        .IsUnique()
+                        .HasFilter("\"StoppedOn\" IS NULL");
 
                     b.ToTable("enrolments", (string)null);
                 });

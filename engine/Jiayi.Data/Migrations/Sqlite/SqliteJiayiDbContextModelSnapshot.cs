@@ -1279,7 +1279,9 @@ namespace Jiayi.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgrammeId", "StoppedOn");
 
-                    b.HasIndex("ResidentId", "ProgrammeId");
+                    b.HasIndex("ResidentId", "ProgrammeId")
+                        .IsUnique()
+                        .HasFilter("\"StoppedOn\" IS NULL");
 
                     b.ToTable("enrolments", (string)null);
                 });

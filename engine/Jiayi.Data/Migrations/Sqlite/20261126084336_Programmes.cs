@@ -115,7 +115,9 @@ namespace Jiayi.Data.Migrations.Sqlite
             migrationBuilder.CreateIndex(
                 name: "IX_enrolments_ResidentId_ProgrammeId",
                 table: "enrolments",
-                columns: new[] { "ResidentId", "ProgrammeId" });
+                columns: new[] { "ResidentId", "ProgrammeId" },
+                unique: true,
+                filter: "\"StoppedOn\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_his_visits_EventId",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Jiayi.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteJiayiDbContext))]
-    [Migration("20261126070217_Programmes")]
+    [Migration("20261126084336_Programmes")]
     partial class Programmes
     {
         /// <inheritdoc />
@@ -1282,7 +1282,9 @@ namespace Jiayi.Data.Migrations.Sqlite
 
                     b.HasIndex("ProgrammeId", "StoppedOn");
 
-                    b.HasIndex("ResidentId", "ProgrammeId");
+                    b.HasIndex("ResidentId", "ProgrammeId")
+                        .IsUnique()
+                        .HasFilter("\"StoppedOn\" IS NULL");
 
                     b.ToTable("enrolments", (string)null);
                 });

@@ -116,7 +116,9 @@ namespace Jiayi.Data.Migrations.PostgreSql
             migrationBuilder.CreateIndex(
                 name: "IX_enrolments_ResidentId_ProgrammeId",
                 table: "enrolments",
-                columns: new[] { "ResidentId", "ProgrammeId" });
+                columns: new[] { "ResidentId", "ProgrammeId" },
+                unique: true,
+                filter: "\"StoppedOn\" IS NULL");
 
             migrationBuilder.CreateIndex(
                 name: "IX_his_visits_EventId",

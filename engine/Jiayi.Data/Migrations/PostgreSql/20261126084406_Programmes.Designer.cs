@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Jiayi.Data.Migrations.PostgreSql
 {
     [DbContext(typeof(PostgreSqlJiayiDbContext))]
-    [Migration("20261126070243_Programmes")]
+    [Migration("20261126084406_Programmes")]
     partial class Programmes
     {
         /// <inheritdoc />
@@ -1308,7 +1308,9 @@ namespace Jiayi.Data.Migrations.PostgreSql
 
                     b.HasIndex("ProgrammeId", "StoppedOn");
 
-                    b.HasIndex("ResidentId", "ProgrammeId");
+                    b.HasIndex("ResidentId", "ProgrammeId")
+                        .IsUnique()
+                        .HasFilter("\"StoppedOn\" IS NULL");
 
                     b.ToTable("enrolments", (string)null);
                 });
