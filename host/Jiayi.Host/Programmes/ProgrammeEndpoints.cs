@@ -108,7 +108,7 @@ public static class ProgrammeEndpoints
             .DocumentsJsonBody<EnrolmentPatchBody>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        enrolments.MapPost("/{id}/stop", async Task<Ok<EnrolmentView>> (string id, HttpContext http, EnrolmentService service, CancellationToken ct) =>
+        enrolments.MapPost("/{id}/stop", async Task<Ok<EnrolmentView>> (string id, HttpContext http, EnrolmentService service, Clock clock, CancellationToken ct) =>
             {
                 var enrolmentId = QueryValues.RouteId(id);
                 var request = await RequestJson.ReadAsync(http.Request, StopProperties, (root, errors) =>
@@ -122,8 +122,7 @@ public static class ProgrammeEndpoints
 
                     return new StopRequest(on ?? DateOnly.MinValue, reason ?? "", RequestJson.OptionalString(root, "note", "备注 note", errors));
                 }, ct);
-                var today = http.RequestServices.GetRequiredService<Clock>().Today;
-                var view = await service.StopAsync(await http.AccessAsync(), enrolmentId, request.StoppedOn == DateOnly.MinValue ? request with { StoppedOn = today } : request, ct);
+                var view = await service.StopAsync(await http.AccessAsync(), enrolmentId, request.StoppedOn == DateOnly.MinValue ? request with { StoppedOn = clock.Today } : request, ct);
                 return view is null ? throw new ProblemException(StatusCodes.Status404NotFound, "enrolment-not-found", "入组记录不存在", $"没有编号为“{id}”的入组记录，或不在您的管辖范围内") : TypedResults.Ok(view);
             })
             .RequirePermission(ProgrammePermissions.Enrol)

@@ -120,9 +120,12 @@ public sealed class FollowUpPageTests(BrowserFixture browser)
             var doctor = await db.Users.SingleAsync(u => u.UserName == "demo-doctor");
             var oldest = today.AddYears(-64);
             var youngest = today.AddYears(-35);
-            var free = await db.Residents.Where(r => r.OrgId == doctor.TeamId && r.BirthDate > oldest && r.BirthDate < youngest
+            var candidates = await db.Residents.Where(r => r.OrgId == doctor.TeamId && r.BirthDate > oldest && r.BirthDate < youngest
                     && !db.Contracts.Any(c => c.ResidentId == r.Id) && !db.Enrolments.Any(e => e.ResidentId == r.Id) && !db.Records.Any(x => x.SubjectId == r.Id))
-                .OrderBy(r => r.Id).Select(r => new { r.Id, r.Name }).FirstAsync();
+                .OrderBy(r => r.Id).Select(r => new { r.Id, r.Name }).ToListAsync();
+            // The list is searched by name: a name no other resident's name contains finds exactly this one.
+            var names = await db.Residents.Select(r => r.Name).ToListAsync();
+            var free = candidates.First(c => names.Count(n => n.Contains(c.Name, StringComparison.Ordinal)) == 1);
             var basic = await db.ServicePackages.Where(p => p.Published && p.Name == "基本公共卫生服务包").Select(p => p.Id).FirstAsync();
             return (doctor.Id, doctor.TeamId!.Value, free.Id, free.Name, basic);
         });
