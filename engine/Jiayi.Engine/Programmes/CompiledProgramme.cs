@@ -122,7 +122,8 @@ public static class DueStatus
         _ => status,
     };
 
-    internal static string Of(DateOnly today, DateOnly openFrom, DateOnly overdueAfter) =>
+    /// <summary>The status of something not done: upcoming before it opens, due while open, overdue after.</summary>
+    public static string Of(DateOnly today, DateOnly openFrom, DateOnly overdueAfter) =>
         today > overdueAfter ? Overdue : today >= openFrom ? Due : Upcoming;
 }
 

@@ -29,7 +29,7 @@ public sealed record ContractFulfilment(
 /// visits inside the contract period. Rates count at most the planned number per item, so one item done twice
 /// as often does not hide another not done at all.
 /// </summary>
-public sealed class ContractFulfilmentService(IDbContextFactory<JiayiDbContext> databases, ServiceTypeCatalog types, Programmes.ProgrammeCatalog programmes, Clock clock)
+public sealed class ContractFulfilmentService(IDbContextFactory<JiayiDbContext> databases, ServiceTypeCatalog types, Programmes.ProgrammeCatalog programmes, Forms.FormCatalog forms, Clock clock)
 {
     public const string FromRecords = "record";
     public const string FromHis = "his";
@@ -65,9 +65,9 @@ public sealed class ContractFulfilmentService(IDbContextFactory<JiayiDbContext> 
         var visits = await db.HisVisits.AsNoTracking()
             .Where(v => v.ResidentId == contract.ResidentId && v.VisitDate >= contract.StartDate && v.VisitDate <= asOf)
             .OrderBy(v => v.VisitDate).ToListAsync(cancellationToken);
+        var codes = visits.ToDictionary(v => v.Id, v => HisIntake.Codes(v.Diagnoses));
         var catalog = await types.GetAsync(cancellationToken);
-        var formTitles = await db.FormDefinitions.AsNoTracking().Where(d => formIds.Contains(d.FormId)).GroupBy(d => d.FormId)
-            .Select(g => new { g.Key, Title = g.OrderByDescending(d => d.Version).First().Title }).ToDictionaryAsync(x => x.Key, x => x.Title, cancellationToken);
+        var formTitles = (await forms.ListAsync(cancellationToken)).ToDictionary(f => f.Id, f => f.Title, StringComparer.Ordinal);
 
         // An item whose form belongs to a programme's plan (e.g. 高血压患者随访) applies only to residents enrolled in
         // that programme during the contract; other items apply to everyone who signed the package.
@@ -101,7 +101,7 @@ public sealed class ContractFulfilmentService(IDbContextFactory<JiayiDbContext> 
             }
             else if (catalog?.Find(item.ServiceType) is { Source: ServiceType.His } type)
             {
-                var evidence = visits.Where(v => type.Matches(v.Kind, HisIntake.Codes(v.Diagnoses)))
+                var evidence = visits.Where(v => type.Matches(v.Kind, codes[v.Id]))
                     .Select(v => new FulfilmentEvidence("visit", v.Id, v.VisitDate, $"{(v.Kind == HisIntake.Inpatient ? "住院" : "门诊")} · {v.InstitutionName}")).ToList();
                 result.Add(new FulfilmentItem(item.PackageName, item.Name, null, item.ServiceType, FromHis, "区域 HIS", planned, dueToDate, evidence.Count, evidence));
             }

@@ -15,29 +15,24 @@ namespace Jiayi.Host.Demo;
 /// before the demo records), age programmes are filled by birth date, and some signed residents of the demo team
 /// have HIS outpatient visits — so due lists, plans and fulfilment show real work from the first page.
 /// </summary>
-public sealed class ProgrammeDemo(IDbContextFactory<JiayiDbContext> databases, EnrolmentService enrolments, Infrastructure.Clock clock)
+public sealed class ProgrammeDemo(IDbContextFactory<JiayiDbContext> databases, ProgrammeCatalog programmes, EnrolmentService enrolments, Infrastructure.Clock clock)
 {
-    private static readonly Dictionary<string, string> ProgrammeOfTag = new(StringComparer.Ordinal)
-    {
-        ["hypertension"] = "hypertension",
-        ["diabetes"] = "diabetes",
-        ["tuberculosis"] = "tuberculosis",
-        ["mental"] = "mental",
-    };
-
     /// <summary>Enrols tagged residents before their records are saved.</summary>
     public async Task EnrolTaggedAsync(IEnumerable<Resident> residents, CancellationToken cancellationToken)
     {
         var start = clock.Today.AddDays(-400);
+        // A tag is enrolled in the manual programme that names it as its population (definitions/programmes).
+        var programmeOfTag = (await programmes.ListAsync(cancellationToken)).Where(p => !p.ByAge && p.Definition.Population is not null)
+            .ToDictionary(p => p.Definition.Population!, p => p.Id, StringComparer.Ordinal);
         await using var db = await databases.CreateDbContextAsync(cancellationToken);
         foreach (var resident in residents)
         {
-            foreach (var tag in resident.Tags.Where(ProgrammeOfTag.ContainsKey))
+            foreach (var tag in resident.Tags.Where(programmeOfTag.ContainsKey))
             {
                 db.Enrolments.Add(new Enrolment
                 {
                     ResidentId = resident.Id,
-                    ProgrammeId = ProgrammeOfTag[tag],
+                    ProgrammeId = programmeOfTag[tag],
                     StartedOn = start < resident.BirthDate ? resident.BirthDate : start,
                     Source = EnrolmentSources.Manual,
                     OrgPath = resident.OrgPath,

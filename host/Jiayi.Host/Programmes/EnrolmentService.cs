@@ -458,7 +458,7 @@ public sealed partial class EnrolmentService(
         return value;
     }
 
-    private static EnrolmentView View(Enrolment e, string residentName, string title) => new(
+    internal static EnrolmentView View(Enrolment e, string residentName, string title) => new(
         e.Id, e.ResidentId, residentName, e.ProgrammeId, title, e.StartedOn, e.StoppedOn, e.StopReason, e.Source,
         JsonNode.Parse(e.Attributes) as JsonObject ?? [], e.Note, e.StoppedOn is null, e.CreatedByName, e.CreatedAt);
 

@@ -152,7 +152,7 @@ public sealed class PlanService(
         {
             if (residents.TryGetValue(followUp.ResidentId, out var person) && followUp.DueOn >= from)
             {
-                var status = DueStatusOf(today, followUp.DueOn.AddDays(-FollowUpLeadDays), followUp.DueOn);
+                var status = DueStatus.Of(today, followUp.DueOn.AddDays(-FollowUpLeadDays), followUp.DueOn);
                 var item = new DueItem
                 {
                     Programme = "", Service = "workflow", ServiceLabel = "签约随访", Label = followUp.Title, FormId = followUp.FormId,
@@ -211,8 +211,7 @@ public sealed class PlanService(
             var planRecords = await evaluator.PlanRecordsAsync(records.GetValueOrDefault(residentId) ?? [], person, programme.Forms, cancellationToken);
             var attributes = programme.ResolveAttributes(Enrolment(programme, enrolment), planRecords)
                 .ToDictionary(a => a.Key, a => a.Value.IsNull ? null : a.Value.ToString(), StringComparer.Ordinal);
-            var view = new EnrolmentView(enrolment.Id, residentId, person.Name, programme.Id, programme.Title, enrolment.StartedOn, enrolment.StoppedOn, enrolment.StopReason,
-                enrolment.Source, System.Text.Json.Nodes.JsonNode.Parse(enrolment.Attributes) as System.Text.Json.Nodes.JsonObject ?? [], enrolment.Note, enrolment.StoppedOn is null, enrolment.CreatedByName, enrolment.CreatedAt);
+            var view = EnrolmentService.View(enrolment, person.Name, programme.Title);
             result.Add(new ResidentPlan(view, items, attributes));
         }
 
@@ -236,8 +235,6 @@ public sealed class PlanService(
     private static PlanEnrolment Enrolment(CompiledProgramme programme, Jiayi.Data.Programmes.Enrolment enrolment) =>
         new(enrolment.StartedOn, enrolment.StoppedOn, EnrolmentService.AttributeValues(programme, enrolment.Attributes));
 
-    private static string DueStatusOf(DateOnly today, DateOnly openFrom, DateOnly overdueAfter) =>
-        today > overdueAfter ? DueStatus.Overdue : today >= openFrom ? DueStatus.Due : DueStatus.Upcoming;
 
     private static DueRow Row(ResidentRow person, string? programme, string title, DueItem item, Signed? contract, DateOnly today) => new(
         person.Id, person.Name, person.Sex, CompiledProgramme.AgeOn(person.BirthDate, today), person.IdNumberMasked, person.PhoneMasked,

@@ -24,7 +24,8 @@ public sealed record HealthRecordView(ResidentView Resident, IReadOnlyList<Resid
 /// remote lookup (远程查档, D3.3) needs its own permission and a stated reason, and is always logged with it.
 /// </summary>
 public sealed class HealthRecordService(
-    IDbContextFactory<JiayiDbContext> databases, ResidentService residents, PlanService plans, FieldProtector protector, AuditLog audit, Clock clock)
+    IDbContextFactory<JiayiDbContext> databases, ResidentService residents, PlanService plans, ProgrammeCatalog programmes, Forms.FormCatalog forms,
+    FieldProtector protector, AuditLog audit, Clock clock)
 {
     public const int MinReason = 4;
     public const int MaxReason = 200;
@@ -87,14 +88,13 @@ public sealed class HealthRecordService(
         return new HealthRecordView(views.Single(v => v.Id == resident.Id), [.. views.Where(v => v.Id != resident.Id)], programmes, await TimelineAsync(db, resident.Id, cancellationToken), remote);
     }
 
-    private static async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(JiayiDbContext db, Guid residentId, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TimelineEvent>> TimelineAsync(JiayiDbContext db, Guid residentId, CancellationToken cancellationToken)
     {
         var events = new List<TimelineEvent>();
         var records = await db.Records.AsNoTracking().Where(r => r.SubjectId == residentId).OrderByDescending(r => r.OccurredOn).Take(MaxEvents)
             .Select(r => new { r.Id, r.FormId, r.FormVersion, r.OccurredOn, r.CreatedAt, r.AuthorName, r.Outcomes }).ToListAsync(cancellationToken);
         var formIds = records.Select(r => r.FormId).Distinct().ToList();
-        var titles = await db.FormDefinitions.AsNoTracking().Where(d => formIds.Contains(d.FormId)).GroupBy(d => d.FormId)
-            .Select(g => new { g.Key, Title = g.OrderByDescending(d => d.Version).First().Title }).ToDictionaryAsync(x => x.Key, x => x.Title, cancellationToken);
+        var titles = (await forms.ListAsync(cancellationToken)).ToDictionary(f => f.Id, f => f.Title, StringComparer.Ordinal);
         events.AddRange(records.Select(r => new TimelineEvent(
             r.OccurredOn ?? DateOnly.FromDateTime(r.CreatedAt), "record", "服务记录", titles.GetValueOrDefault(r.FormId) ?? r.FormId,
             Join(Outcomes(r.Outcomes), r.AuthorName is null ? null : "记录人 " + r.AuthorName), $"records/{r.Id}", r.Id)));
@@ -115,8 +115,7 @@ public sealed class HealthRecordService(
         }
 
         var enrolments = await db.Enrolments.AsNoTracking().Where(e => e.ResidentId == residentId).ToListAsync(cancellationToken);
-        var programmeTitles = await db.Definitions.AsNoTracking().Where(d => d.Kind == Jiayi.Data.Definitions.DefinitionKinds.Programme)
-            .GroupBy(d => d.DefinitionId).Select(g => new { g.Key, Title = g.OrderByDescending(d => d.Version).First().Title }).ToDictionaryAsync(x => x.Key, x => x.Title, cancellationToken);
+        var programmeTitles = (await programmes.ListAsync(cancellationToken)).ToDictionary(p => p.Id, p => p.Title, StringComparer.Ordinal);
         foreach (var e in enrolments)
         {
             var title = programmeTitles.GetValueOrDefault(e.ProgrammeId) ?? e.ProgrammeId;
